@@ -12,7 +12,7 @@ enum sg_rule_action { SG_RULE_ALLOW = 0, SG_RULE_DENY };
 
 struct sg_rule_cfg {
 	char *method;			/* "GET", "POST", ... or "*" (upper-cased by the loader) */
-	char *path;			/* glob: "/containers/*/json", "/**" */
+	char *path;			/* glob in the rule dialect: one star per segment, two for any depth */
 	enum sg_rule_action action;
 	char *reason;			/* optional `reason:`; NULL when absent */
 	int line, column;		/* where it was configured (1-based; 0 = env/compat) */
