@@ -73,6 +73,7 @@ struct sg_verdict {
 	uint32_t body_limit;		/* INSPECT: max body bytes to buffer, else 413 */
 	bool deny_verbose;		/* response.deny_verbosity == verbose */
 	bool would_deny;		/* warn/audit mode: denied, but served (logged as would_deny) */
+	int32_t profile_index;		/* policy-internal: selected profile, -1 = root rules */
 };
 
 /* Head phase. Never allocates. */

@@ -5,9 +5,17 @@
  * snapshots the counters, and waits until every online worker's counter
  * moved (or it went offline); then no worker can still hold the old
  * pointer, and it is freed. Publishing is rare (start-up, reload) and runs
- * on the control thread, so it may sleep. */
+ * on the control thread, so it may sleep; concurrent publishers are
+ * serialized by a mutex.
+ *
+ * Going online races with a publish exactly like Dekker's algorithm: the
+ * worker stores `online` then loads the slot, the publisher stores the slot
+ * then loads `online`. Without a full fence on both sides each could miss
+ * the other's store, and the publisher would free a policy the worker just
+ * loaded. Both sides therefore fence (seq_cst) between store and load. */
 #include "policy/publish.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -20,6 +28,7 @@ struct rcu_reader {
 static _Atomic(struct sg_policy *) current_policy;
 static struct rcu_reader readers[SG_RCU_MAX_WORKERS];
 static _Atomic int reader_count;
+static pthread_mutex_t publish_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const struct sg_policy *sg_policy_current(void)
 {
@@ -31,7 +40,7 @@ int sg_rcu_register(void)
 	int slot = atomic_fetch_add(&reader_count, 1);
 	if (slot >= SG_RCU_MAX_WORKERS)
 		return -1;
-	atomic_store(&readers[slot].online, 1);
+	sg_rcu_online(slot);
 	return slot;
 }
 
@@ -51,8 +60,10 @@ void sg_rcu_offline(int slot)
 
 void sg_rcu_online(int slot)
 {
-	if (slot >= 0)
-		atomic_store_explicit(&readers[slot].online, 1, memory_order_seq_cst);
+	if (slot < 0)
+		return;
+	atomic_store_explicit(&readers[slot].online, 1, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);	/* before any sg_policy_current() */
 }
 
 static void wait_grace_period(void)
@@ -74,9 +85,12 @@ static void wait_grace_period(void)
 
 void sg_policy_publish(struct sg_policy *p)
 {
-	struct sg_policy *old = atomic_exchange_explicit(&current_policy, p, memory_order_acq_rel);
+	pthread_mutex_lock(&publish_lock);
+	struct sg_policy *old = atomic_exchange_explicit(&current_policy, p, memory_order_seq_cst);
+	atomic_thread_fence(memory_order_seq_cst);	/* before reading `online` flags */
 	if (old) {
 		wait_grace_period();
 		sg_policy_free(old);
 	}
+	pthread_mutex_unlock(&publish_lock);
 }

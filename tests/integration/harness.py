@@ -130,6 +130,21 @@ class DockerDaemon:
             time.sleep(0.2)
         raise RuntimeError("dockerd did not answer within %ss:\n%s" % (timeout, self.log_tail()))
 
+    def restart(self, timeout=60.0):
+        """Start dockerd again on the same data (after the process stopped)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+        cmd = self.proc.args
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.docker("version", check=False, timeout=10).returncode == 0:
+                return self
+            time.sleep(0.2)
+        raise RuntimeError("dockerd did not come back:\n" + self.log_tail())
+
     def import_busybox(self):
         rootfs = os.path.join(self.dir, "busybox-rootfs")
         os.makedirs(os.path.join(rootfs, "bin"))

@@ -1,0 +1,72 @@
+/* inspect/container_update.c — POST /containers/{id}/update.
+ *
+ * dockerd decodes container.UpdateConfig: Resources embedded (its fields sit
+ * at the top level) plus RestartPolicy. Like the Go original, the mere
+ * presence of a gated key (any value) needs its knob; keys match with Go's
+ * case folding. */
+#include "inspect/inspectors.h"
+#include "inspect/jfield.h"
+#include "inspect/text.h"
+
+struct cu_group {
+	const char *const *fields;
+	size_t n;
+	size_t allow_offset;
+	const char *knob;
+	const char *reason;
+};
+
+static const char *const cu_priv[] = { "Privileged" };
+static const char *const cu_dev[] = { "Devices", "DeviceCgroupRules", "DeviceRequests" };
+static const char *const cu_caps[] = { "CapAdd", "CapDrop", "Capabilities", "NoNewPrivileges", "SecurityOpt" };
+static const char *const cu_restart[] = { "RestartPolicy" };
+static const char *const cu_res[] = {
+	"BlkioDeviceReadBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteBps", "BlkioDeviceWriteIOps", "BlkioWeight",
+	"BlkioWeightDevice", "CgroupParent", "CgroupnsMode", "CpuCount", "CpuPercent", "CpuPeriod", "CpuQuota",
+	"CpuRealtimePeriod", "CpuRealtimeRuntime", "CpuShares", "CpusetCpus", "CpusetMems", "IOMaximumBandwidth",
+	"IOMaximumIOps", "KernelMemory", "KernelMemoryTCP", "Memory", "MemoryReservation", "MemorySwap",
+	"MemorySwappiness", "NanoCpus", "OomKillDisable", "PidsLimit", "Resources", "Ulimits",
+};
+
+#define CU_GROUP(f, field, why) { f, sizeof(f) / sizeof(f[0]), offsetof(struct sg_container_update_settings, field), \
+				  "container_update." #field, why }
+
+static const struct cu_group cu_groups[] = {
+	CU_GROUP(cu_priv, allow_privileged, "privileged mode changes are not allowed"),
+	CU_GROUP(cu_dev, allow_all_devices, "device changes are not allowed"),
+	CU_GROUP(cu_caps, allow_capabilities, "capability and security-profile changes are not allowed"),
+	CU_GROUP(cu_restart, allow_restart_policy, "restart policy changes are not allowed"),
+	CU_GROUP(cu_res, allow_resource_updates, "resource control changes are not allowed"),
+};
+
+static bool cu_key_in(sg_slice key, const struct cu_group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (sg_json_key_matches(key, g->fields[i]))
+			return true;
+	return false;
+}
+
+void sg_inspect_container_update(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
+				 sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
+{
+	sg_json root, val;
+	struct sg_json_it it;
+	sg_slice key;
+
+	sg_inspect_allow(out);
+	if (!sg_jparse_object(body, a, &root, out))
+		return;
+	for (size_t g = 0; g < sizeof(cu_groups) / sizeof(cu_groups[0]); g++) {
+		const struct cu_group *grp = &cu_groups[g];
+		if (*(const bool *)((const char *)&s->container_update + grp->allow_offset))
+			continue;
+		sg_json_obj_begin(root, &it);
+		while (sg_json_obj_next(&it, &key, &val)) {
+			if (cu_key_in(key, grp)) {
+				sg_inspect_deny(out, 403, grp->knob, grp->reason);
+				return;
+			}
+		}
+	}
+}

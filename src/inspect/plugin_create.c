@@ -1,0 +1,135 @@
+/* inspect/plugin_create.c — POST /plugins/create?name=... (raw tar).
+ *
+ * The body is a rootfs plus config.json; dockerd grants the plugin what
+ * config.json asks for, so the privileges it implies are judged with the
+ * same policy as plugin pull: Network.Type host, IpcHost, PidHost, Mounts[]
+ * Source, Linux.AllowAllDevices, Linux.Devices[].Path and
+ * Linux.Capabilities. Exactly one top-level config.json (after cleaning)
+ * must exist. multipart/form-data uploads, compressed bodies and anything
+ * the tar reader rejects are denied (the multipart parser is not written). */
+#include "inspect/inspectors.h"
+#include "inspect/jfield.h"
+#include "inspect/tar.h"
+#include "inspect/text.h"
+
+#define PC "plugin."
+
+static bool pc_priv(const struct sg_plugin_settings *ps, const char *name, sg_slice v, struct sg_arena *a,
+		    struct sg_inspect_result *out)
+{
+	const char *knob = PC "privileges";
+	if (sg_plugin_privilege_ok(ps, sg_slice_cstr(name), v, a, &knob))
+		return true;
+	sg_inspect_denyf(out, a, 403, knob, "plugin privilege is not allowed",
+			 "plugin config.json asks for \"%s\", which is not allowed", name);
+	return false;
+}
+
+static bool pc_find_config(sg_slice body, struct sg_arena *a, sg_slice *cfg, struct sg_inspect_result *out)
+{
+	struct sg_tar_reader tr;
+	struct sg_tar_entry e;
+	enum sg_tar_status st;
+	size_t found = 0;
+
+	sg_tar_init(&tr, body, a);
+	while ((st = sg_tar_next(&tr, &e)) == SG_TAR_ENTRY) {
+		sg_slice clean;
+		char *buf = sg_arena_alloc(a, e.name.len + 1);
+		if (!buf)
+			break;
+		buf[0] = '/';
+		if (e.name.len)
+			memcpy(buf + 1, e.name.ptr, e.name.len);
+		if (!sg_path_clean(sg_slice_make(buf, e.name.len + 1), a, &clean) ||
+		    !sg_slice_eq_cstr(clean, "/config.json"))
+			continue;
+		if (e.type != '0' || ++found > 1) {
+			sg_inspect_deny(out, 403, PC "privileges", "plugin config.json is repeated or not a regular file");
+			return false;
+		}
+		*cfg = e.data;
+	}
+	if (st != SG_TAR_END || found == 0) {
+		sg_inspect_deny(out, 403, PC "privileges", "plugin archive is not an uncompressed tar with a config.json");
+		return false;
+	}
+	return true;
+}
+
+/* Each element's string field `field` through privilege `priv`. */
+static bool pc_each(const struct sg_plugin_settings *ps, sg_json arr, const char *field, const char *priv,
+		    struct sg_arena *a, struct sg_inspect_result *out)
+{
+	struct sg_json_it it;
+	sg_json el;
+	sg_slice v;
+
+	sg_json_arr_begin(arr, &it);
+	while (sg_json_arr_next(&it, &el)) {
+		if (field) {
+			if (sg_json_type_of(el) != SG_JSON_OBJECT) {
+				sg_jdeny(SG_JSON_ETYPE, out);
+				return false;
+			}
+			if (!sg_jf_str(el, field, &v, out))
+				return false;
+			if (v.len == 0)
+				continue;
+		} else if (!sg_jv_str(el, &v, out)) {
+			return false;
+		}
+		if (!pc_priv(ps, priv, v, a, out))
+			return false;
+	}
+	return true;
+}
+
+static bool pc_linux(const struct sg_plugin_settings *ps, sg_json cfg, struct sg_arena *a, struct sg_inspect_result *out)
+{
+	sg_json lx, devs, caps;
+	bool has_lx, has_devs, has_caps, all;
+
+	if (!sg_jf_obj(cfg, "Linux", &lx, &has_lx, out))
+		return false;
+	if (!has_lx)
+		return true;
+	if (!sg_jf_bool(lx, "AllowAllDevices", &all, out) || !sg_jf_arr(lx, "Devices", &devs, &has_devs, out) ||
+	    !sg_jf_arr(lx, "Capabilities", &caps, &has_caps, out))
+		return false;
+	if (all && !pc_priv(ps, "allow-all-devices", SG_SLICE_LIT("true"), a, out))
+		return false;
+	if (has_devs && !pc_each(ps, devs, "Path", "device", a, out))
+		return false;
+	return !has_caps || pc_each(ps, caps, NULL, "capabilities", a, out);
+}
+
+void sg_inspect_plugin_create(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
+			      sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
+{
+	const struct sg_plugin_settings *ps = &s->plugin;
+	sg_slice cfgtext, ntype;
+	sg_json cfg, net, mounts;
+	bool has_net, has_mounts, ipc, pid;
+
+	sg_inspect_allow(out);
+	if (sg_eq_ci(sg_trim(sg_slice_make(req->content_type.ptr, req->content_type.len > 19 ? 19 : req->content_type.len)),
+		     "multipart/form-data")) {
+		sg_inspect_deny(out, 403, PC "privileges", "multipart plugin uploads cannot be inspected yet; denied");
+		return;
+	}
+	if (!pc_find_config(body, a, &cfgtext, out) || !sg_jparse_object(cfgtext, a, &cfg, out) ||
+	    !sg_jf_obj(cfg, "Network", &net, &has_net, out) || !sg_jf_bool(cfg, "IpcHost", &ipc, out) ||
+	    !sg_jf_bool(cfg, "PidHost", &pid, out) || !sg_jf_arr(cfg, "Mounts", &mounts, &has_mounts, out))
+		return;
+	if (has_net) {
+		if (!sg_jf_str(net, "Type", &ntype, out) || !pc_priv(ps, "network", ntype, a, out))
+			return;
+	}
+	if ((ipc && !pc_priv(ps, "host ipc namespace", SG_SLICE_LIT("true"), a, out)) ||
+	    (pid && !pc_priv(ps, "host pid namespace", SG_SLICE_LIT("true"), a, out)))
+		return;
+	if (has_mounts && !pc_each(ps, mounts, "Source", "mount", a, out))
+		return;
+	pc_linux(ps, cfg, a, out);
+}

@@ -1,0 +1,1157 @@
+/* ring/conn.c — the per-connection state machine.
+ *
+ * One entry point per completion (sg_conn_on_cqe); each handler looks at
+ * the connection's state, does its bookkeeping, queues the next SQE(s) and
+ * returns. Nothing here blocks; the only syscalls outside the ring are on
+ * connection setup/teardown (socket, shutdown, close, getsockopt).
+ *
+ * Directions of one request (state FORWARD):
+ *   up:   serialized head from ctx->sbuf, then body bytes from ctx->cbuf
+ *         (each run framed by llhttp before it is sent) or the inspected
+ *         body from the arena;
+ *   down: ctx->ubuf: recv from upstream, frame with llhttp, send to client,
+ *         recv again only after the send completed (backpressure).
+ * Both directions run at once; the request is over when both are done. */
+#include "ring/conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/serialize.h"
+#include "http/target.h"
+#include "policy/publish.h"
+#include "ring/worker.h"
+
+static const char *const state_names[] = {
+	[SG_CS_FREE] = "FREE",		 [SG_CS_IDLE] = "IDLE",
+	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_BODY] = "INSPECT_BODY",
+	[SG_CS_CONNECT_UP] = "CONNECT_UP", [SG_CS_FORWARD] = "FORWARD",
+	[SG_CS_HIJACK] = "HIJACK",	 [SG_CS_RESPOND] = "RESPOND",
+	[SG_CS_DRAIN] = "DRAIN",
+	[SG_CS_CLOSING] = "CLOSING",
+};
+
+const char *sg_conn_state_to_str(enum sg_conn_state s)
+{
+	return (unsigned)s < sizeof(state_names) / sizeof(state_names[0]) ? state_names[s] : "?";
+}
+
+static const char CONTINUE_100[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+/* ---- submission helpers --------------------------------------------------- */
+
+static uint64_t ud(const struct sg_conn *c, enum sg_op op)
+{
+	return sg_ud_make(op, c->uepoch, c->slot, c->gen);
+}
+
+/* Room for an op and its linked timeout in the same submission. */
+static struct io_uring_sqe *sqe_pair(struct sg_worker *w)
+{
+	if (io_uring_sq_space_left(&w->ring) < 2)
+		io_uring_submit(&w->ring);
+	return sg_worker_sqe(w);
+}
+
+static void link_timeout(struct sg_worker *w, struct sg_conn *c, struct io_uring_sqe *op_sqe,
+			 struct __kernel_timespec *ts, uint64_t ns)
+{
+	op_sqe->flags |= IOSQE_IO_LINK;
+	ts->tv_sec = (long long)(ns / 1000000000u);
+	ts->tv_nsec = (long long)(ns % 1000000000u);
+	struct io_uring_sqe *t = sg_worker_sqe(w);
+	io_uring_prep_link_timeout(t, ts, 0);
+	t->user_data = ud(c, SG_OP_TIMEOUT);
+	c->inflight++;
+	c->ntimeouts++;
+}
+
+static void c_recv(struct sg_worker *w, struct sg_conn *c, uint64_t timeout_ns)
+{
+	struct sg_reqctx *x = c->ctx;
+	struct io_uring_sqe *s = sqe_pair(w);
+	io_uring_prep_recv(s, c->cfd, x->cbuf + x->c_len, SG_CBUF_SIZE - x->c_len, 0);
+	s->user_data = ud(c, SG_OP_C_RECV);
+	c->inflight++;
+	c->c_recv_pending = true;
+	if (timeout_ns)
+		link_timeout(w, c, s, &c->c_ts, timeout_ns);
+}
+
+static void c_poll(struct sg_worker *w, struct sg_conn *c, uint64_t timeout_ns)
+{
+	struct io_uring_sqe *s = sqe_pair(w);
+	io_uring_prep_poll_add(s, c->cfd, POLLIN | POLLRDHUP);
+	s->user_data = ud(c, SG_OP_C_POLL);
+	c->inflight++;
+	link_timeout(w, c, s, &c->c_ts, timeout_ns);
+}
+
+static void c_send(struct sg_worker *w, struct sg_conn *c, const char *p, uint32_t n)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->c_out = p;
+	x->c_out_len = n;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_send(s, c->cfd, p, n, MSG_NOSIGNAL);
+	s->user_data = ud(c, SG_OP_C_SEND);
+	c->inflight++;
+	c->c_send_pending = true;
+}
+
+static void u_send(struct sg_worker *w, struct sg_conn *c, const char *p, uint32_t n)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->u_out = p;
+	x->u_out_len = n;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_send(s, c->ufd, p, n, MSG_NOSIGNAL);
+	s->user_data = ud(c, SG_OP_U_SEND);
+	c->inflight++;
+	c->u_send_pending = true;
+}
+
+static void u_recv(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->u_off = x->u_len = 0;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_recv(s, c->ufd, x->ubuf, SG_UBUF_SIZE, 0);
+	s->user_data = ud(c, SG_OP_U_RECV);
+	c->inflight++;
+	c->u_recv_pending = true;
+}
+
+#define SG_SPLICE_CHUNK (1u << 20)
+
+/* IORING_OP_SPLICE between a socket and a pipe; completes like recv/send
+ * (bytes moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
+static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, uint32_t n, enum sg_op op)
+{
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
+	s->user_data = ud(c, op);
+	c->inflight++;
+	switch (op) {
+	case SG_OP_C_RECV: c->c_recv_pending = true; break;
+	case SG_OP_C_SEND: c->c_send_pending = true; c->c_out_splice = true; break;
+	case SG_OP_U_RECV: c->u_recv_pending = true; break;
+	case SG_OP_U_SEND: c->u_send_pending = true; c->u_out_splice = true; break;
+	default: break;
+	}
+}
+
+static void close_pipes(struct sg_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		if (c->pipe_up[i] >= 0)
+			close(c->pipe_up[i]);
+		if (c->pipe_dn[i] >= 0)
+			close(c->pipe_dn[i]);
+		c->pipe_up[i] = c->pipe_dn[i] = -1;
+	}
+}
+
+static void sock_shutdown_wr(struct sg_worker *w, struct sg_conn *c, int fd, enum sg_op op)
+{
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_shutdown(s, fd, SHUT_WR);
+	s->user_data = ud(c, op);
+	c->inflight++;
+}
+
+/* While a request waits for its response (docker events, wait, logs -f),
+ * notice the client hanging up, as Go's server does (it cancels the
+ * request): POLLRDHUP only, so pipelined bytes do not wake it. */
+static void c_watch(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->watch_pending)
+		return;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_poll_add(s, c->cfd, POLLRDHUP);
+	s->user_data = ud(c, SG_OP_C_WATCH);
+	c->inflight++;
+	c->watch_pending = true;
+}
+
+static void c_unwatch(struct sg_worker *w, struct sg_conn *c)
+{
+	if (!c->watch_pending)
+		return;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_poll_remove(s, ud(c, SG_OP_C_WATCH));
+	s->user_data = ud(c, SG_OP_C_UNWATCH);
+	c->inflight++;
+	c->ntimeouts++;		/* like a timeout: no buffer involved */
+}
+
+static uint64_t ms_ns(unsigned ms) { return (uint64_t)ms * 1000000u; }
+
+/* ---- teardown -------------------------------------------------------------- */
+
+/* Forget the upstream socket. Pending ops on it finish (shutdown wakes them)
+ * and are recognised as stale by the epoch in their user_data. */
+static void drop_upstream(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->ufd < 0)
+		return;
+	if (c->u_recv_pending || c->u_send_pending || c->state == SG_CS_CONNECT_UP) {
+		io_uring_submit(&w->ring);	/* no queued SQE may name a closed fd */
+		shutdown(c->ufd, SHUT_RDWR);
+	}
+	close(c->ufd);
+	c->ufd = -1;
+	c->uepoch++;
+	c->u_recv_pending = c->u_send_pending = false;
+	c->u_eof = false;
+}
+
+static void release_ctx(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (!x)
+		return;
+	if (x->arena) {
+		sg_arena_put(w, x->arena);
+		x->arena = NULL;
+	}
+	sg_ctx_put(w, x);
+	c->ctx = NULL;
+}
+
+static void maybe_free(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->state != SG_CS_CLOSING || c->inflight > 0)
+		return;
+	if (c->cfd >= 0)
+		close(c->cfd);
+	c->cfd = -1;
+	close_pipes(c);
+	release_ctx(w, c);
+	sg_conn_free(w, c);
+}
+
+static void close_conn(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->state == SG_CS_CLOSING || c->state == SG_CS_FREE)
+		return;
+	drop_upstream(w, c);
+	c->state = SG_CS_CLOSING;
+	if (c->inflight > 0) {
+		io_uring_submit(&w->ring);
+		shutdown(c->cfd, SHUT_RDWR);
+	}
+	maybe_free(w, c);
+}
+
+/* ---- request setup ---------------------------------------------------------- */
+
+static void ctx_reset(struct sg_reqctx *x)
+{
+	memset(x, 0, offsetof(struct sg_reqctx, rp));
+}
+
+static void process_head(struct sg_worker *w, struct sg_conn *c);
+
+static void begin_read_head(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	c->state = SG_CS_READ_HEAD;
+	x->head_deadline_ns = sg_now_ns() + ms_ns(w->opts->head_timeout_ms);
+	if (x->c_len > 0)
+		process_head(w, c);
+	else
+		c_recv(w, c, ms_ns(w->opts->head_timeout_ms));
+}
+
+static bool start_request(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = sg_ctx_get(w);
+	if (!x)
+		return false;
+	ctx_reset(x);
+	c->ctx = x;
+	begin_read_head(w, c);
+	return true;
+}
+
+void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
+{
+	struct sg_conn *c = w->free_conns;
+	if (!c || w->draining) {
+		close(fd);		/* full: refuse cleanly */
+		return;
+	}
+	w->free_conns = c->next_free;
+	w->nconns_live++;
+	c->next_free = NULL;
+	c->cfd = fd;
+	c->ufd = -1;
+	c->inflight = c->ntimeouts = 0;
+	c->c_recv_pending = c->c_send_pending = c->u_recv_pending = c->u_send_pending = false;
+	c->c_eof = c->u_eof = false;
+	c->watch_pending = false;
+	c->pipe_up[0] = c->pipe_up[1] = c->pipe_dn[0] = c->pipe_dn[1] = -1;
+	c->ctx = NULL;
+	memset(&c->id, 0, sizeof(c->id));
+	if (lidx == 0) {
+		struct ucred uc;
+		socklen_t l = sizeof(uc);
+		c->id.transport = SG_TRANSPORT_UNIX;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &l) == 0) {
+			c->id.has_peercred = true;
+			c->id.pid = uc.pid;
+			c->id.uid = uc.uid;
+			c->id.gid = uc.gid;
+		}
+	} else {
+		socklen_t l = sizeof(c->id.addr);
+		c->id.transport = SG_TRANSPORT_TCP;
+		if (getpeername(fd, (struct sockaddr *)&c->id.addr, &l) == 0)
+			c->id.has_addr = true;
+	}
+	/* wait for the first byte without holding buffers: a silent client
+	 * costs only this struct, and is closed after the head timeout */
+	c->state = SG_CS_IDLE;
+	c_poll(w, c, ms_ns(w->opts->head_timeout_ms));
+}
+
+/* ---- proxy-made responses --------------------------------------------------- */
+
+static void respond(struct sg_worker *w, struct sg_conn *c, unsigned status, sg_slice body, bool close)
+{
+	struct sg_reqctx *x = c->ctx;
+	/* a body we did not consume leaves the stream unframed: close after */
+	if (close || !x->rp.message_done || c->c_recv_pending)
+		x->close_after = true;
+	size_t n = sg_http_write_response(x->sbuf, sizeof(x->sbuf), status, body, !x->close_after);
+	if (x->head_method && n >= body.len)
+		n -= body.len;		/* HEAD: same headers, no body */
+	drop_upstream(w, c);
+	c->state = SG_CS_RESPOND;
+	c_send(w, c, x->sbuf, (uint32_t)n);
+}
+
+static void respond_msg(struct sg_worker *w, struct sg_conn *c, unsigned status, const char *msg, bool close)
+{
+	struct sg_reqctx *x = c->ctx;
+	size_t n = sg_http_json_message(x->ubuf, 1024, msg);
+	respond(w, c, status, sg_slice_make(x->ubuf, n), close);
+}
+
+static void respond_verdict(struct sg_worker *w, struct sg_conn *c, const struct sg_verdict *v, bool close)
+{
+	struct sg_reqctx *x = c->ctx;
+	size_t n = sg_policy_deny_body(v, &x->view, x->ubuf, 4096);
+	respond(w, c, v->status ? v->status : 403, sg_slice_make(x->ubuf, n), close);
+}
+
+static void respond_too_large(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_verdict v = c->ctx->verdict;
+	v.kind = SG_VERDICT_DENY;
+	v.status = 413;
+	v.reason = SG_REASON_BODY_TOO_LARGE;
+	respond_verdict(w, c, &v, true);
+}
+
+static void respond_unreachable(struct sg_worker *w, struct sg_conn *c)
+{
+	respond_msg(w, c, 502, "upstream docker socket unreachable", false);
+}
+
+/* ---- end of a request -------------------------------------------------------- */
+
+static void request_over(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	c_unwatch(w, c);
+	if (c->ufd >= 0) {
+		if (x->upstream_reusable && !c->u_recv_pending && !c->u_send_pending && c->state == SG_CS_FORWARD) {
+			sg_upstream_pool_put(w, c->ufd);
+			c->ufd = -1;
+			c->uepoch++;
+		} else {
+			drop_upstream(w, c);
+		}
+	}
+	if (x->close_after || w->draining || c->inflight > c->ntimeouts + c->watch_pending) {
+		close_conn(w, c);
+		return;
+	}
+	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
+	if (x->arena) {
+		sg_arena_put(w, x->arena);
+		x->arena = NULL;
+	}
+	if (left > 0) {
+		memmove(x->cbuf, x->cbuf + x->c_off, left);
+		ctx_reset(x);
+		x->c_len = left;
+		begin_read_head(w, c);
+		return;
+	}
+	if (w->nfree_ctx > w->opts->max_active_per_worker / 2) {
+		/* plenty of contexts: keep this one and recv the next head
+		 * directly (one op per request less than poll + recv); the
+		 * head deadline starts with its first byte */
+		ctx_reset(x);
+		c->state = SG_CS_READ_HEAD;
+		c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
+		return;
+	}
+	release_ctx(w, c);
+	c->state = SG_CS_IDLE;
+	c_poll(w, c, ms_ns(w->opts->idle_timeout_ms));
+}
+
+/* After a response that ends the connection while the client may still be
+ * sending (oversize head, refused body): shut our write side so the client
+ * sees the whole response, then discard input for a short while. Closing at
+ * once with unread input would send a RST that can destroy the response. */
+static void begin_drain(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	drop_upstream(w, c);
+	c_unwatch(w, c);
+	if (c->inflight > c->ntimeouts + c->watch_pending || c->c_recv_pending) {
+		close_conn(w, c);
+		return;
+	}
+	shutdown(c->cfd, SHUT_WR);
+	c->state = SG_CS_DRAIN;
+	x->c_len = 0;
+	x->drained = 0;
+	c_recv(w, c, ms_ns(2000));
+}
+
+static void check_done(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->down_done && !x->up_done) {
+		/* answered before the request body was all read: stop here */
+		x->close_after = true;
+		x->upstream_reusable = false;
+		request_over(w, c);
+		return;
+	}
+	if (x->up_done && x->down_done)
+		request_over(w, c);
+}
+
+/* ---- upstream ------------------------------------------------------------------ */
+
+static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c);
+
+static void connect_fresh(struct sg_worker *w, struct sg_conn *c)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		respond_unreachable(w, c);
+		return;
+	}
+	c->ufd = fd;
+	c->ufd_from_pool = false;
+	c->state = SG_CS_CONNECT_UP;
+	struct io_uring_sqe *s = sqe_pair(w);
+	io_uring_prep_connect(s, fd, (const struct sockaddr *)&w->up_addr, w->up_addrlen);
+	s->user_data = ud(c, SG_OP_U_CONNECT);
+	c->inflight++;
+	link_timeout(w, c, s, &c->u_ts, ms_ns(w->opts->connect_timeout_ms));
+}
+
+/* The upstream failed before the response started. */
+static void upstream_failed(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	bool was_pooled = c->ufd_from_pool;
+	drop_upstream(w, c);
+	if (x->resp_started) {
+		close_conn(w, c);
+		return;
+	}
+	if (was_pooled && x->replayable && !x->retried) {
+		x->retried = true;	/* a stale keep-alive connection: one fresh try */
+		connect_fresh(w, c);
+		return;
+	}
+	respond_unreachable(w, c);
+}
+
+static bool is_hijack_path(sg_slice method, sg_slice p)
+{
+	if (!sg_slice_eq_cstr(method, "POST"))
+		return false;
+	bool attach = p.len > 7 && memcmp(p.ptr + p.len - 7, "/attach", 7) == 0;
+	bool start = p.len > 6 && memcmp(p.ptr + p.len - 6, "/start", 6) == 0 &&
+		     sg_slice_starts_with(p, SG_SLICE_LIT("/exec/"));
+	return attach || start;
+}
+
+static void start_forward(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	struct sg_upstream_head_opts o = {
+		.path = x->upath,
+		.framing = x->req.framing,
+		.content_length = x->req.content_length,
+		.keep_expect = x->req.expect_continue,
+		.http10 = x->req.version_minor == 0,
+	};
+	if (x->inspected) {
+		o.framing = x->body_len ? SG_FRAME_LENGTH : SG_FRAME_NONE;
+		o.content_length = x->body_len;
+		o.keep_expect = false;
+	}
+	size_t n = sg_http_serialize_upstream(&x->req, &o, x->sbuf, sizeof(x->sbuf));
+	if (n == 0) {
+		respond_msg(w, c, 431, "request head too large", true);
+		return;
+	}
+	x->sbuf_head_len = (uint32_t)n;
+	x->replayable = x->inspected || x->req.framing == SG_FRAME_NONE;
+	int fd = sg_upstream_pool_get(w);
+	if (fd >= 0) {
+		c->ufd = fd;
+		c->ufd_from_pool = true;
+		begin_upstream_io(w, c);
+	} else {
+		connect_fresh(w, c);
+	}
+}
+
+static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	c->state = SG_CS_FORWARD;
+	sg_http_resp_init(&x->sp, x->req.is_head, is_hijack_path(x->req.method, x->canon));
+	x->head_sent = false;
+	x->up_done = false;
+	x->down_done = false;
+	x->upstream_reusable = x->req.version_minor == 1;
+	u_send(w, c, x->sbuf, x->sbuf_head_len);
+	u_recv(w, c);
+}
+
+/* ---- up: request body ------------------------------------------------------------ */
+
+static void up_pump(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->up_done)
+		return;
+	while (!x->rp.message_done && x->c_off < x->c_len) {
+		long used = sg_http_req_feed_body(&x->rp, x->cbuf + x->c_off, x->c_len - x->c_off);
+		if (used < 0) {
+			if (!x->resp_started)
+				respond_msg(w, c, 400, x->req.error_msg ? x->req.error_msg : "malformed body", true);
+			else
+				close_conn(w, c);
+			return;
+		}
+		if (used > 0) {
+			x->replayable = false;
+			x->c_sending = (uint32_t)used;
+			u_send(w, c, x->cbuf + x->c_off, (uint32_t)used);
+			return;
+		}
+	}
+	if (x->rp.message_done) {
+		x->up_done = true;
+		check_done(w, c);
+		return;
+	}
+	x->c_off = x->c_len = x->head_len;	/* body window drained: read more */
+	c_recv(w, c, 0);
+}
+
+/* ---- down: response ------------------------------------------------------------- */
+
+static void enter_hijack(struct sg_worker *w, struct sg_conn *c);
+
+static void down_after_send(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->u_off += x->u_sending;
+	x->u_sending = 0;
+	switch (x->down_ev) {
+	case SG_RESP_MORE:
+		/* a response that takes more than one read (streams: events,
+		 * logs -f, wait) is watched for the client hanging up; short
+		 * ones never pay for the extra poll */
+		if (x->up_done && !x->sp.hijack_candidate && !x->req.upgrade)
+			c_watch(w, c);
+		u_recv(w, c);
+		return;
+	case SG_RESP_DONE:
+		x->down_done = true;
+		if (x->u_off != x->u_len || !x->sp.keep_alive)
+			x->upstream_reusable = false;
+		check_done(w, c);
+		return;
+	case SG_RESP_HIJACK:
+		enter_hijack(w, c);
+		return;
+	case SG_RESP_ERROR:
+		break;
+	}
+	close_conn(w, c);
+}
+
+static void down_process(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	size_t used = 0;
+	enum sg_resp_event ev = sg_http_resp_feed(&x->sp, x->ubuf + x->u_off, x->u_len - x->u_off, &used);
+	if (ev == SG_RESP_ERROR) {
+		if (!x->resp_started)
+			respond_msg(w, c, 502, "upstream sent an invalid response", true);
+		else
+			close_conn(w, c);
+		return;
+	}
+	x->down_ev = ev;
+	x->u_sending = (uint32_t)used;
+	if (used > 0) {
+		x->resp_started = true;
+		c_send(w, c, x->ubuf + x->u_off, (uint32_t)used);
+	} else {
+		down_after_send(w, c);
+	}
+}
+
+/* ---- hijack: raw bidirectional pump ------------------------------------------------ */
+
+static void hijack_check(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->c_eof && c->u_eof)
+		close_conn(w, c);
+}
+
+static void hijack_up(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->c_off < x->c_len) {
+		x->c_sending = x->c_len - x->c_off;
+		u_send(w, c, x->cbuf + x->c_off, x->c_sending);
+		return;
+	}
+	x->c_off = x->c_len = 0;
+	if (c->c_eof)
+		return;
+	if (c->pipe_up[0] >= 0)
+		splice_op(w, c, c->cfd, c->pipe_up[1], SG_SPLICE_CHUNK, SG_OP_C_RECV);
+	else
+		c_recv(w, c, 0);
+}
+
+static void hijack_down(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->u_off < x->u_len) {
+		x->u_sending = x->u_len - x->u_off;
+		c_send(w, c, x->ubuf + x->u_off, x->u_sending);
+		return;
+	}
+	if (c->u_eof)
+		return;
+	if (c->pipe_dn[0] >= 0) {
+		x->u_off = x->u_len = 0;
+		splice_op(w, c, c->ufd, c->pipe_dn[1], SG_SPLICE_CHUNK, SG_OP_U_RECV);
+	} else {
+		u_recv(w, c);
+	}
+}
+
+static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (!x->up_done) {	/* a body still coming cannot turn into a stream */
+		close_conn(w, c);
+		return;
+	}
+	c->state = SG_CS_HIJACK;
+	x->raw = true;
+	/* zero-copy from here on: socket -> pipe -> socket per direction */
+	if (pipe2(c->pipe_up, O_CLOEXEC) == 0 && pipe2(c->pipe_dn, O_CLOEXEC) == 0) {
+		fcntl(c->pipe_up[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
+		fcntl(c->pipe_dn[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
+	} else {
+		close_pipes(c);		/* fall back to the buffers */
+	}
+	x->upstream_reusable = false;
+	x->close_after = true;
+	hijack_up(w, c);
+	hijack_down(w, c);
+}
+
+/* ---- inspection ---------------------------------------------------------------------- */
+
+static int body_sink(void *ctx, const char *p, size_t n)
+{
+	struct sg_reqctx *x = ctx;
+	if (n > x->body_cap - x->body_len)
+		return -1;
+	memcpy(x->body + x->body_len, p, n);
+	x->body_len += (uint32_t)n;
+	return 0;
+}
+
+static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	const struct sg_policy *p = sg_policy_current();
+	struct sg_verdict v;
+	/* decide again: the policy may have been swapped while the body came */
+	sg_policy_decide(p, &x->view, &v);
+	if (v.kind == SG_VERDICT_INSPECT) {
+		if (x->body_len > v.body_limit) {
+			respond_too_large(w, c);
+			return;
+		}
+		sg_policy_inspect(p, &x->view, sg_slice_make(x->body, x->body_len), x->arena, &v);
+	}
+	x->verdict = v;
+	if (v.kind == SG_VERDICT_DENY) {
+		respond_verdict(w, c, &v, false);
+		return;
+	}
+	start_forward(w, c);
+}
+
+static void inspect_pump(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	while (!x->rp.message_done && x->c_off < x->c_len) {
+		long used = sg_http_req_feed_body(&x->rp, x->cbuf + x->c_off, x->c_len - x->c_off);
+		if (used < 0) {
+			if (x->rp.sink_failed)
+				respond_too_large(w, c);
+			else
+				respond_msg(w, c, 400, x->req.error_msg ? x->req.error_msg : "malformed body", true);
+			return;
+		}
+		x->c_off += (uint32_t)used;
+	}
+	if (x->rp.message_done) {
+		finish_inspect(w, c);
+		return;
+	}
+	x->c_off = x->c_len = x->head_len;
+	c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
+}
+
+static void start_inspect(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint32_t limit = x->verdict.body_limit;
+	x->inspected = true;
+	c->state = SG_CS_INSPECT_BODY;
+	if (x->req.framing == SG_FRAME_NONE) {
+		finish_inspect(w, c);
+		return;
+	}
+	if (x->req.framing == SG_FRAME_LENGTH && x->req.content_length > limit) {
+		respond_too_large(w, c);
+		return;
+	}
+	x->arena = sg_arena_get(w);
+	if (!x->arena) {
+		respond_msg(w, c, 503, "too many inspected requests in flight", true);
+		return;
+	}
+	uint64_t cap = x->req.framing == SG_FRAME_LENGTH ? x->req.content_length : limit;
+	/* The inspector decodes into the same arena: never let the body take
+	 * the scratch it needs (a chunked body reserves the whole limit). */
+	if (cap + SG_INSPECT_SCRATCH_BYTES > sg_arena_left(x->arena)) {
+		respond_too_large(w, c);
+		return;
+	}
+	x->body = sg_arena_alloc(x->arena, cap ? (size_t)cap : 1);
+	if (!x->body) {
+		respond_too_large(w, c);
+		return;
+	}
+	x->body_cap = (uint32_t)cap;
+	x->rp.sink = body_sink;
+	x->rp.sink_ctx = x;
+	if (x->req.expect_continue) {
+		x->sending_continue = true;
+		c_send(w, c, CONTINUE_100, sizeof(CONTINUE_100) - 1);
+		return;
+	}
+	inspect_pump(w, c);
+}
+
+/* ---- the head ------------------------------------------------------------------------- */
+
+static void process_head(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	int r = sg_http_head_end(x->cbuf, x->c_len, &x->head_scanned);
+	if (r < 0) {
+		x->rp.message_done = false;
+		respond_msg(w, c, (unsigned)-r, r == -431 ? "request head too large" : "malformed request head", true);
+		return;
+	}
+	if (r == 0) {
+		uint64_t now = sg_now_ns();
+		if (x->head_deadline_ns == 0)	/* kept-alive context: the head starts now */
+			x->head_deadline_ns = now + ms_ns(w->opts->head_timeout_ms);
+		if (now >= x->head_deadline_ns) {
+			close_conn(w, c);
+			return;
+		}
+		c_recv(w, c, x->head_deadline_ns - now);
+		return;
+	}
+	x->head_len = (uint32_t)r;
+	int st = sg_http_parse_request(&x->rp, &x->req, x->cbuf, x->head_len);
+	if (st) {
+		respond_msg(w, c, (unsigned)st, x->req.error_msg ? x->req.error_msg : "malformed request", true);
+		return;
+	}
+	x->c_off = x->head_len;
+	x->head_method = x->req.is_head;
+	x->close_after = !x->req.keep_alive || x->req.version_minor == 0;
+	if (sg_http_target_paths(x->req.path, x->pathbuf, sizeof(x->pathbuf), &x->canon, &x->upath) != 0) {
+		respond_msg(w, c, 400, "request path cannot be canonicalized", false);
+		return;
+	}
+	x->view = (struct sg_request_view){
+		.method = x->req.method,
+		.raw_path = x->req.path,
+		.path = x->canon,
+		.query = x->req.query,
+		.content_type = x->req.content_type,
+		.client = &c->id,
+	};
+	sg_policy_decide(sg_policy_current(), &x->view, &x->verdict);
+	switch (x->verdict.kind) {
+	case SG_VERDICT_DENY:
+		respond_verdict(w, c, &x->verdict, false);
+		return;
+	case SG_VERDICT_INSPECT:
+		start_inspect(w, c);
+		return;
+	case SG_VERDICT_ALLOW:
+		start_forward(w, c);
+		return;
+	}
+	close_conn(w, c);
+}
+
+/* ---- completions -------------------------------------------------------------------------- */
+
+static void on_c_recv(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	switch (c->state) {
+	case SG_CS_READ_HEAD:
+		if (res <= 0) {
+			close_conn(w, c);	/* EOF, error, or the head deadline passed */
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		process_head(w, c);
+		return;
+	case SG_CS_INSPECT_BODY:
+		if (res <= 0) {
+			close_conn(w, c);
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		inspect_pump(w, c);
+		return;
+	case SG_CS_FORWARD:
+		if (res <= 0) {
+			close_conn(w, c);	/* client vanished mid-body */
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		up_pump(w, c);
+		return;
+	case SG_CS_HIJACK:
+		if (res <= 0) {
+			c->c_eof = true;	/* stdin closed: half-close upstream, keep relaying */
+			x->up_done = true;
+			if (!c->u_eof && c->ufd >= 0)
+				sock_shutdown_wr(w, c, c->ufd, SG_OP_U_SHUTDOWN);
+			hijack_check(w, c);
+			return;
+		}
+		if (c->pipe_up[0] >= 0) {
+			x->up_piped = (uint32_t)res;
+			splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		hijack_up(w, c);
+		return;
+	case SG_CS_DRAIN:
+		x->drained += res > 0 ? (uint32_t)res : 0;
+		if (res <= 0 || x->drained > (1u << 20)) {
+			close_conn(w, c);
+			return;
+		}
+		x->c_len = 0;
+		c_recv(w, c, ms_ns(2000));
+		return;
+	default:
+		return;		/* RESPOND: close_after is set; nothing to do */
+	}
+}
+
+static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	bool spliced = c->c_out_splice;
+	c->c_out_splice = false;
+	if (res <= 0) {
+		close_conn(w, c);
+		return;
+	}
+	if (spliced) {
+		if (c->state != SG_CS_HIJACK)
+			return;
+		x->dn_piped -= (uint32_t)res;
+		if (x->dn_piped > 0)
+			splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
+		else
+			hijack_down(w, c);
+		return;
+	}
+	if ((uint32_t)res < x->c_out_len) {
+		c_send(w, c, x->c_out + res, x->c_out_len - (uint32_t)res);
+		return;
+	}
+	switch (c->state) {
+	case SG_CS_RESPOND:
+		if (x->close_after && !w->draining)
+			begin_drain(w, c);
+		else
+			request_over(w, c);
+		return;
+	case SG_CS_INSPECT_BODY:
+		x->sending_continue = false;
+		inspect_pump(w, c);
+		return;
+	case SG_CS_FORWARD:
+		down_after_send(w, c);
+		return;
+	case SG_CS_HIJACK:
+		x->u_off += x->u_sending;
+		x->u_sending = 0;
+		hijack_down(w, c);
+		return;
+	default:
+		close_conn(w, c);
+	}
+}
+
+static void on_u_connect(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	if (c->state != SG_CS_CONNECT_UP)
+		return;
+	if (res < 0) {
+		drop_upstream(w, c);
+		respond_unreachable(w, c);
+		return;
+	}
+	begin_upstream_io(w, c);
+}
+
+static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	bool spliced = c->u_out_splice;
+	c->u_out_splice = false;
+	if (c->state != SG_CS_FORWARD && c->state != SG_CS_HIJACK)
+		return;
+	if (spliced) {
+		if (res <= 0) {
+			close_conn(w, c);
+			return;
+		}
+		x->up_piped -= (uint32_t)res;
+		if (x->up_piped > 0)
+			splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
+		else
+			hijack_up(w, c);
+		return;
+	}
+	if (res <= 0) {
+		if (c->state == SG_CS_HIJACK)
+			close_conn(w, c);
+		else
+			upstream_failed(w, c);
+		return;
+	}
+	if ((uint32_t)res < x->u_out_len) {
+		u_send(w, c, x->u_out + res, x->u_out_len - (uint32_t)res);
+		return;
+	}
+	if (c->state == SG_CS_HIJACK) {
+		x->c_off += x->c_sending;
+		x->c_sending = 0;
+		hijack_up(w, c);
+		return;
+	}
+	if (!x->head_sent) {
+		x->head_sent = true;
+		if (x->inspected) {
+			if (x->body_len > 0) {
+				u_send(w, c, x->body, x->body_len);
+				return;
+			}
+			x->up_done = true;
+			check_done(w, c);
+			return;
+		}
+		up_pump(w, c);
+		return;
+	}
+	if (x->inspected) {
+		x->up_done = true;
+		check_done(w, c);
+		return;
+	}
+	x->c_off += x->c_sending;
+	x->c_sending = 0;
+	up_pump(w, c);
+}
+
+static void on_u_recv(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (c->state == SG_CS_HIJACK) {
+		if (res <= 0) {
+			c->u_eof = true;	/* output ended: pass the EOF on */
+			x->down_done = true;
+			if (!c->c_eof)
+				sock_shutdown_wr(w, c, c->cfd, SG_OP_C_SHUTDOWN);
+			hijack_check(w, c);
+			return;
+		}
+		if (c->pipe_dn[0] >= 0) {
+			x->dn_piped = (uint32_t)res;
+			splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
+			return;
+		}
+		x->u_off = 0;
+		x->u_len = (uint32_t)res;
+		hijack_down(w, c);
+		return;
+	}
+	if (c->state != SG_CS_FORWARD)
+		return;
+	if (res <= 0) {
+		if (!x->resp_started && !x->sp.head_seen && x->sp.status == 0) {
+			upstream_failed(w, c);
+			return;
+		}
+		if (res == 0 && sg_http_resp_eof_ok(&x->sp)) {
+			x->down_done = true;	/* until-close body ended */
+			x->upstream_reusable = false;
+			x->close_after = true;
+			drop_upstream(w, c);
+			check_done(w, c);
+			return;
+		}
+		close_conn(w, c);
+		return;
+	}
+	x->u_off = 0;
+	x->u_len = (uint32_t)res;
+	down_process(w, c);
+}
+
+static void on_poll(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	if (c->state != SG_CS_IDLE)
+		return;
+	if (res < 0 || !(res & POLLIN) || w->draining || !start_request(w, c))
+		close_conn(w, c);
+}
+
+void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint32_t uepoch, int res)
+{
+	c->inflight--;
+	bool stale_up = false;
+	switch (op) {
+	case SG_OP_U_CONNECT:
+	case SG_OP_U_RECV:
+	case SG_OP_U_SEND:
+	case SG_OP_U_SHUTDOWN:
+		stale_up = uepoch != (c->uepoch & 3u);
+		break;
+	default:
+		break;
+	}
+	if (stale_up) {
+		maybe_free(w, c);
+		return;
+	}
+	switch (op) {
+	case SG_OP_TIMEOUT:
+		c->ntimeouts--;
+		break;
+	case SG_OP_C_POLL:
+		on_poll(w, c, res);
+		break;
+	case SG_OP_C_WATCH:
+		c->watch_pending = false;
+		if (res > 0 && c->state == SG_CS_FORWARD)
+			close_conn(w, c);	/* the client hung up: drop the upstream request too */
+		break;
+	case SG_OP_C_UNWATCH:
+		c->ntimeouts--;
+		break;
+	case SG_OP_C_RECV:
+		c->c_recv_pending = false;
+		if (c->state != SG_CS_CLOSING)
+			on_c_recv(w, c, res);
+		break;
+	case SG_OP_C_SEND:
+		c->c_send_pending = false;
+		if (c->state != SG_CS_CLOSING)
+			on_c_send(w, c, res);
+		break;
+	case SG_OP_U_CONNECT:
+		if (c->state != SG_CS_CLOSING)
+			on_u_connect(w, c, res);
+		break;
+	case SG_OP_U_SEND:
+		c->u_send_pending = false;
+		if (c->state != SG_CS_CLOSING)
+			on_u_send(w, c, res);
+		break;
+	case SG_OP_U_RECV:
+		c->u_recv_pending = false;
+		if (c->state != SG_CS_CLOSING)
+			on_u_recv(w, c, res);
+		break;
+	default:
+		break;
+	}
+	maybe_free(w, c);
+}
+
+void sg_conn_drain(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->state == SG_CS_IDLE || (c->state == SG_CS_READ_HEAD && c->ctx && c->ctx->c_len == 0))
+		close_conn(w, c);
+	else if (c->ctx)
+		c->ctx->close_after = true;
+}
+
+void sg_conn_abort(struct sg_worker *w, struct sg_conn *c)
+{
+	if (c->state != SG_CS_FREE)
+		close_conn(w, c);
+}

@@ -1,0 +1,173 @@
+/* ring/server.c — listeners, worker threads, signals, graceful shutdown. */
+#include "ring/server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ring/listener.h"
+#include "ring/worker.h"
+
+void sg_server_opts_defaults(struct sg_server_opts *o)
+{
+	if (!o->upstream_socket)
+		o->upstream_socket = "/var/run/docker.sock";
+	if (!o->listen_socket_mode)
+		o->listen_socket_mode = 0600;
+	if (!o->workers) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o->workers = n > 0 ? (unsigned)n : 1;
+	}
+	if (o->workers > 256)
+		o->workers = 256;
+	if (!o->max_conns_per_worker)
+		o->max_conns_per_worker = 16384;
+	if (o->max_conns_per_worker > 0xffffff)
+		o->max_conns_per_worker = 0xffffff;
+	if (!o->max_active_per_worker)
+		o->max_active_per_worker = 1024;
+	if (o->max_active_per_worker > o->max_conns_per_worker)
+		o->max_active_per_worker = o->max_conns_per_worker;
+	if (!o->upstream_pool_per_worker)
+		o->upstream_pool_per_worker = 64;
+	if (!o->head_timeout_ms)
+		o->head_timeout_ms = 10000;
+	if (!o->idle_timeout_ms)
+		o->idle_timeout_ms = 120000;
+	if (!o->connect_timeout_ms)
+		o->connect_timeout_ms = 5000;
+	if (!o->drain_timeout_ms)
+		o->drain_timeout_ms = 10000;
+	if (!o->inspect_arena_bytes)
+		o->inspect_arena_bytes = (64u << 20) + SG_INSPECT_SCRATCH_BYTES;
+	if (!o->inspect_slots_per_worker)
+		o->inspect_slots_per_worker = 16;
+}
+
+int sg_server_run(const struct sg_server_opts *in)
+{
+	struct sg_server_opts o = *in;
+	sg_server_opts_defaults(&o);
+	char err[512];
+
+	if (!o.listen_socket && !o.listen_address) {
+		fprintf(stderr, "sockguard: no listener configured (--listen-socket or --listen-address)\n");
+		return 1;
+	}
+	struct sockaddr_un up;
+	memset(&up, 0, sizeof(up));
+	up.sun_family = AF_UNIX;
+	if (strlen(o.upstream_socket) >= sizeof(up.sun_path)) {
+		fprintf(stderr, "sockguard: upstream socket path too long: %s\n", o.upstream_socket);
+		return 1;
+	}
+	strcpy(up.sun_path, o.upstream_socket);
+
+	struct rlimit rl;	/* two fds per connection: take what we may */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	int ufd = -1;
+	struct stat bound;
+	memset(&bound, 0, sizeof(bound));
+	if (o.listen_socket) {
+		ufd = sg_listen_unix(o.listen_socket, o.listen_socket_mode, err, sizeof(err));
+		if (ufd < 0) {
+			fprintf(stderr, "sockguard: %s\n", err);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			return 1;
+		}
+		if (lstat(o.listen_socket, &bound) != 0)
+			memset(&bound, 0, sizeof(bound));
+	}
+
+	static atomic_bool stop;
+	atomic_store(&stop, false);
+	struct sg_worker *ws = calloc(o.workers, sizeof(*ws));
+	int rc = 0;
+	unsigned started = 0;
+	if (!ws) {
+		rc = 1;
+		goto out;
+	}
+	for (unsigned i = 0; i < o.workers; i++) {
+		struct sg_worker *w = &ws[i];
+		w->id = i;
+		w->opts = &o;
+		w->stop = &stop;
+		w->up_addr = up;
+		w->up_addrlen = (socklen_t)sizeof(up);
+		w->lfd[0] = ufd;
+		w->lfd[1] = -1;
+		if (o.listen_address) {
+			w->lfd[1] = sg_listen_tcp(o.listen_address, o.allow_insecure_tcp, err, sizeof(err));
+			if (w->lfd[1] < 0) {
+				fprintf(stderr, "sockguard: %s\n", err);
+				rc = 1;
+				goto out;
+			}
+		}
+		if (pthread_create(&w->thread, NULL, sg_worker_main, w) != 0) {
+			fprintf(stderr, "sockguard: cannot start worker %u\n", i);
+			if (w->lfd[1] >= 0)
+				close(w->lfd[1]);
+			rc = 1;
+			goto out;
+		}
+		started++;
+		while (!atomic_load_explicit(&w->ready, memory_order_acquire))
+			usleep(1000);
+		if (w->start_error < 0) {
+			fprintf(stderr, "sockguard: worker %u: %s\n", i, strerror(-w->start_error));
+			rc = 1;
+			goto out;
+		}
+	}
+	if (!o.quiet) {
+		if (o.listen_socket)
+			fprintf(stderr, "sockguard: listening on unix:%s (%u workers), upstream unix:%s\n",
+				o.listen_socket, o.workers, o.upstream_socket);
+		if (o.listen_address)
+			fprintf(stderr, "sockguard: listening on tcp:%s (%u workers), upstream unix:%s\n",
+				o.listen_address, o.workers, o.upstream_socket);
+	}
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&set, &sig) == 0 && (sig == SIGINT || sig == SIGTERM))
+			break;
+	}
+	fprintf(stderr, "sockguard: shutting down\n");
+out:
+	atomic_store_explicit(&stop, true, memory_order_release);
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(ws[i].thread, NULL);
+		if (ws[i].lfd[1] >= 0)
+			close(ws[i].lfd[1]);
+		sg_worker_destroy(&ws[i]);
+	}
+	free(ws);
+	if (ufd >= 0) {
+		/* remove the socket file only if it is still ours */
+		struct stat now;
+		if (lstat(o.listen_socket, &now) == 0 && now.st_ino == bound.st_ino && now.st_dev == bound.st_dev)
+			unlink(o.listen_socket);
+		close(ufd);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
