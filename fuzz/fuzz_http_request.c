@@ -39,7 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t sc2 = 0;
 	if (sg_http_head_end(out, n, &sc2) != (int)n)
 		abort();
-	if (sg_http_parse_request(&p2, &r2, out, n) != 0)
+	int st2 = sg_http_parse_request(&p2, &r2, out, n);
+	/* The upstream head may add Host and one framing header: a client head
+	 * at the header-count limit re-parses over it (dockerd has no count
+	 * limit, only a byte limit), which is not a divergence. */
+	if (st2 == 431 && r.nheaders + 2 > SG_HTTP_MAX_HEADERS)
+		return 0;
+	if (st2 != 0)
 		abort();
 	if (!sg_slice_eq(r.method, r2.method) || !sg_slice_eq(r.path, r2.path) ||
 	    !sg_slice_eq(r.query, r2.query) || r.has_query != r2.has_query ||
