@@ -72,7 +72,7 @@ void sg_config_defaults_into(struct sg_config *c)
 
 	c->server.header_read_timeout_ns = 10LL * 1000000000LL;
 	c->server.idle_timeout_ns = 120LL * 1000000000LL;
-	c->server.max_connections = 4096;
+	c->server.max_connections = 32768;
 	c->server.max_header_bytes = 64 * 1024;
 
 	sg_config_default_rules(c, &c->rules);

@@ -268,7 +268,7 @@ struct sg_policy_bundle_cfg {
 struct sg_server_cfg {
 	int64_t header_read_timeout_ns;	/* default 10s: whole request head must arrive */
 	int64_t idle_timeout_ns;	/* default 120s: keep-alive idle between requests */
-	int64_t max_connections;	/* default 4096 per process; excess accepts are closed */
+	int64_t max_connections;	/* default 32768 per process; excess accepts are closed */
 	int64_t max_header_bytes;	/* default 64 KiB; larger heads get 431 */
 };
 

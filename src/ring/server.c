@@ -47,7 +47,7 @@ void sg_server_opts_defaults(struct sg_server_opts *o)
 	if (!o->inspect_arena_bytes)
 		o->inspect_arena_bytes = (64u << 20) + SG_INSPECT_SCRATCH_BYTES;
 	if (!o->inspect_slots_per_worker)
-		o->inspect_slots_per_worker = 16;
+		o->inspect_slots_per_worker = 64;	/* virtual reservations; touched only when used */
 }
 
 int sg_server_run(const struct sg_server_opts *in)

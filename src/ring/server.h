@@ -32,7 +32,7 @@ struct sg_server_opts {
 	unsigned drain_timeout_ms;	/* graceful shutdown bound, default 10000 */
 	uint32_t inspect_arena_bytes;	/* per in-flight inspected body: the largest body limit
 					 * (64 MiB tar) + SG_INSPECT_SCRATCH_BYTES; virtual, touched lazily */
-	unsigned inspect_slots_per_worker; /* concurrent inspected bodies per worker, default 16 */
+	unsigned inspect_slots_per_worker; /* concurrent inspected bodies per worker, default 64; beyond: 503 */
 	bool quiet;			/* no "listening" line */
 };
 
