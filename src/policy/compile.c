@@ -18,21 +18,6 @@ static _Atomic long live_policies;
 
 long sg_policy_live_count(void) { return atomic_load(&live_policies); }
 
-void sg_policy_err(struct sg_config_errors *errs, const char *fmt, ...)
-{
-	if (!errs)
-		return;
-	if (errs->count >= SG_CONFIG_MAX_ERRORS) {
-		errs->dropped++;
-		return;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(errs->msg[errs->count], SG_CONFIG_ERROR_LEN, fmt, ap);
-	va_end(ap);
-	errs->count++;
-}
-
 struct sg_policy *sg_policy_fixed(bool allow_all)
 {
 	struct sg_policy *p = calloc(1, sizeof(*p));
@@ -81,7 +66,7 @@ static int compile_profile(struct sg_policy_profile *out, const char *name, cons
 	*out = (struct sg_policy_profile){ .name = name, .request_body = rb, .mode = mode };
 	out->rules = sg_matcher_compile(rules);
 	if (!out->rules) {
-		sg_policy_err(errs, "config: out of memory compiling rules");
+		sg_config_errorf(errs, "config: out of memory compiling rules");
 		return -1;
 	}
 	int rc = 0;
@@ -109,7 +94,7 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
 {
 	struct sg_policy *p = calloc(1, sizeof(*p));
 	if (!p) {
-		sg_policy_err(errs, "config: out of memory");
+		sg_config_errorf(errs, "config: out of memory");
 		return NULL;
 	}
 	atomic_fetch_add(&live_policies, 1);
@@ -121,7 +106,7 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
 	const struct sg_clients_cfg *cl = &cfg->clients;
 	p->profiles = calloc(cl->profile_count + 1, sizeof(*p->profiles));
 	if (!p->profiles) {
-		sg_policy_err(errs, "config: out of memory");
+		sg_config_errorf(errs, "config: out of memory");
 		goto fail;
 	}
 	for (size_t i = 0; i < cl->profile_count; i++) {
@@ -133,7 +118,7 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
 	if (rc)
 		goto fail;
 	if (resolve_assignments(p, cfg)) {
-		sg_policy_err(errs, "config: out of memory");
+		sg_config_errorf(errs, "config: out of memory");
 		goto fail;
 	}
 	return p;
@@ -148,7 +133,7 @@ struct sg_policy *sg_policy_compile_owned(struct sg_config *cfg, struct sg_confi
 	 * pool) stays where it is, so the move is a plain copy. */
 	struct sg_config *own = malloc(sizeof(*own));
 	if (!own) {
-		sg_policy_err(errs, "config: out of memory");
+		sg_config_errorf(errs, "config: out of memory");
 		return NULL;
 	}
 	*own = *cfg;

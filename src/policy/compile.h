@@ -19,10 +19,6 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
  * This is what serve and reload use. */
 struct sg_policy *sg_policy_compile_owned(struct sg_config *cfg, struct sg_config_errors *errs);
 
-/* Append one formatted message to errs (bounded; counts drops). */
-void sg_policy_err(struct sg_config_errors *errs, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Live compiled policies (compiled or fixed, not yet freed): for leak and
  * RCU tests. */
 long sg_policy_live_count(void);

@@ -1,6 +1,7 @@
 /* policy/guards.c — see guards.h. The catalogs and message texts follow the
  * Go original (app/internal/cmd/rules.go) so operators see the same errors. */
 #include "policy/guards.h"
+#include "policy/config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -138,7 +139,7 @@ static size_t exposed_list(const struct probe *eps, size_t n, const struct sg_ma
  * next (cut at an entry boundary, with ", ..." when it does not fit). */
 static void report(struct sg_config_errors *errs, const char *where, const char *sentence, const char *list)
 {
-	sg_policy_err(errs, "config: %s: %s", where, sentence);
+	sg_config_errorf(errs, "config: %s: %s", where, sentence);
 	char cut[SG_CONFIG_ERROR_LEN];
 	size_t room = SG_CONFIG_ERROR_LEN - strlen(where) - 40;
 	size_t n = strlen(list);
@@ -148,7 +149,7 @@ static void report(struct sg_config_errors *errs, const char *where, const char 
 			n--;
 	}
 	snprintf(cut, sizeof(cut), "%.*s%s", (int)n, list, n < strlen(list) ? ", ..." : "");
-	sg_policy_err(errs, "config: %s: exposed endpoints: %s", where, cut);
+	sg_config_errorf(errs, "config: %s: exposed endpoints: %s", where, cut);
 }
 
 int sg_guard_read_exfiltration(const char *profile, bool insecure_ack, const struct sg_matcher *rules,
