@@ -90,8 +90,19 @@ def _remove_tree(path):
 
 
 def cleanup_stale_daemons():
-    """Remove what an interrupted earlier run left behind."""
+    """Remove what an interrupted earlier run left behind.
+
+    Each daemon dir records the pid of the test process that owns it; a dir
+    whose owner is still alive belongs to a concurrent run and is left alone."""
     for d in pathlib.Path(tempfile.gettempdir()).glob(DIR_PREFIX + "*"):
+        try:
+            owner = int((d / "owner.pid").read_text().strip())
+        except (OSError, ValueError):
+            owner = None
+        if owner is not None and owner != os.getpid() and _pid_alive(owner):
+            continue
+        if owner is None and time.time() - d.stat().st_mtime < 60:
+            continue  # being created right now
         _kill_pidfile(d / "docker.pid", wait=10.0)
         _remove_tree(str(d))
 
@@ -108,6 +119,7 @@ class DockerDaemon:
         self.dir = tempfile.mkdtemp(prefix=DIR_PREFIX)
         self.socket = os.path.join(self.dir, "docker.sock")
         self.log_path = os.path.join(self.dir, "dockerd.log")
+        pathlib.Path(self.dir, "owner.pid").write_text(str(os.getpid()))
         self.pidfile = os.path.join(self.dir, "docker.pid")
         cmd = ["dockerd", "--host", "unix://" + self.socket,
                "--data-root", os.path.join(self.dir, "data"),
