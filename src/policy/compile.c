@@ -59,19 +59,21 @@ static int32_t resolve_slot(const struct sg_policy *p, const char *name)
 	return SG_PROFILE_UNRESOLVED;
 }
 
-static int compile_profile(struct sg_policy_profile *out, const char *name, const struct sg_rule_list *rules,
-			   const struct sg_inspect_settings *rb, enum sg_profile_mode mode,
-			   const struct sg_config *cfg, struct sg_config_errors *errs)
+/* rules_key: "rules" or "clients.profiles[N].rules", for error messages. */
+static int compile_profile(struct sg_policy_profile *out, const char *name, const char *rules_key,
+			   const struct sg_rule_list *rules, const struct sg_inspect_settings *rb,
+			   enum sg_profile_mode mode, const struct sg_config *cfg, struct sg_config_errors *errs)
 {
 	*out = (struct sg_policy_profile){ .name = name, .request_body = rb, .mode = mode };
 	out->rules = sg_matcher_compile(rules);
 	if (!out->rules) {
-		sg_config_errorf(errs, "config: out of memory compiling rules");
+		sg_config_errorf(errs, "config: %s: out of memory compiling rules", rules_key);
 		return -1;
 	}
+	const struct sg_guard_scope scope = { .cfg = cfg, .profile = name, .rules_key = rules_key };
 	int rc = 0;
-	rc |= sg_guard_body_blind_writes(name, cfg->insecure_allow_body_blind_writes, rb, out->rules, errs);
-	rc |= sg_guard_read_exfiltration(name, cfg->insecure_allow_read_exfiltration, out->rules, errs);
+	rc |= sg_guard_body_blind_writes(&scope, cfg->insecure_allow_body_blind_writes, rb, out->rules, errs);
+	rc |= sg_guard_read_exfiltration(&scope, cfg->insecure_allow_read_exfiltration, out->rules, errs);
 	return rc;
 }
 
@@ -101,7 +103,7 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
 	p->cfg = cfg;
 	p->deny_verbose = cfg->response.deny_verbosity == SG_DENY_VERBOSE;
 
-	int rc = compile_profile(&p->root, NULL, &cfg->rules, &cfg->request_body, SG_MODE_ENFORCE, cfg, errs);
+	int rc = compile_profile(&p->root, NULL, "rules", &cfg->rules, &cfg->request_body, SG_MODE_ENFORCE, cfg, errs);
 
 	const struct sg_clients_cfg *cl = &cfg->clients;
 	p->profiles = calloc(cl->profile_count + 1, sizeof(*p->profiles));
@@ -111,7 +113,9 @@ struct sg_policy *sg_policy_compile(const struct sg_config *cfg, struct sg_confi
 	}
 	for (size_t i = 0; i < cl->profile_count; i++) {
 		const struct sg_profile_cfg *pc = &cl->profiles[i];
-		rc |= compile_profile(&p->profiles[i], pc->name ? pc->name : "", &pc->rules, &pc->request_body,
+		char key[64];
+		snprintf(key, sizeof(key), "clients.profiles[%zu].rules", i);
+		rc |= compile_profile(&p->profiles[i], pc->name ? pc->name : "", key, &pc->rules, &pc->request_body,
 				      pc->mode, cfg, errs);
 		p->profile_count = i + 1;
 	}

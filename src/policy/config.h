@@ -83,6 +83,12 @@ const struct sg_profile_cfg *sg_config_find_profile(const struct sg_config *c, c
 void sg_config_errorf(struct sg_config_errors *errs, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sg_config_errors_print(const struct sg_config_errors *errs, FILE *to);
+/* Append "WHERE: key: reason", WHERE being where `key` (or its nearest
+ * configured parent) came from: "file:line:col", "env VAR", "flag --x", or
+ * "config" for built-in defaults. The shape of every configuration error;
+ * the rule compiler uses it to point at the offending rule. */
+void sg_cfg_err_path(const struct sg_config *c, struct sg_config_errors *e, const char *path,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Names for logs and `validate` output (log levels: obs/log.h). */
 const char *sg_profile_mode_name(enum sg_profile_mode m);

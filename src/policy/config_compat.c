@@ -137,6 +137,18 @@ static void apply_aliases(struct sg_config *c, char *const *envp, struct sg_conf
 	sg_cfg_err_at(errs, &w, "log.level", "invalid log level \"%.32s\" (want debug, info, warn or error)", lvl);
 }
 
+/* Append a generated rule and record the variable that produced it, so an
+ * error about rules[N] names that variable ("env CONTAINERS: rules[7]: ..."). */
+static void compat_rule(struct sg_config *c, struct sg_rule_list *rules, const char *var, const char *method,
+			const char *path, enum sg_rule_action action, const char *reason)
+{
+	char key[32];
+	sg_cfg_keyf(key, sizeof(key), "rules[%zu]", rules->count);
+	sg_rule_push(c, rules, method, path, action, reason);
+	struct sg_where w = { .src = SG_SRC_COMPAT, .name = var };
+	sg_prov_set(c, key, &w);
+}
+
 void sg_config_compat_apply(struct sg_config *c, char *const *envp, struct sg_config_errors *errs)
 {
 	if (!envp)
@@ -157,17 +169,18 @@ void sg_config_compat_apply(struct sg_config *c, char *const *envp, struct sg_co
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		if (!enabled(envp, sections[i].var, sections[i].default_on))
 			continue;
-		sg_rule_push(c, &rules, read_methods, sections[i].path, SG_RULE_ALLOW, NULL);
+		compat_rule(c, &rules, sections[i].var, read_methods, sections[i].path, SG_RULE_ALLOW, NULL);
 		exfil |= sections[i].exfil;
 	}
 	for (size_t i = 0; i < sizeof(granular) / sizeof(granular[0]); i++) {
-		bool on = false;
-		for (size_t k = 0; k < 3 && granular[i].vars[k]; k++)
-			on |= compat_bool(envp, granular[i].vars[k]) == 1;
+		const char *on = NULL;
+		for (size_t k = 0; k < 3 && granular[i].vars[k] && !on; k++)
+			if (compat_bool(envp, granular[i].vars[k]) == 1)
+				on = granular[i].vars[k];
 		if (on)
-			sg_rule_push(c, &rules, granular[i].method, granular[i].path, SG_RULE_ALLOW, NULL);
+			compat_rule(c, &rules, on, granular[i].method, granular[i].path, SG_RULE_ALLOW, NULL);
 	}
-	sg_rule_push(c, &rules, "*", "/**", SG_RULE_DENY, "no matching allow rule");
+	compat_rule(c, &rules, "CONTAINERS/IMAGES/POST/...", "*", "/**", SG_RULE_DENY, "no matching allow rule");
 
 	c->rules = rules;
 	c->rules_source = SG_SRC_COMPAT;

@@ -110,7 +110,7 @@ __attribute__((format(printf, 4, 0)))
 static void err_v(struct sg_config_errors *e, const struct sg_where *w, const char *path,
 		  const char *fmt, va_list ap)
 {
-	char where[192], reason[256];
+	char where[192], reason[SG_CONFIG_ERROR_LEN];
 	sg_where_format(w, where, sizeof(where));
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	sg_config_errorf(e, "%s: %s: %s", where, path, reason);

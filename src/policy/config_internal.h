@@ -52,9 +52,8 @@ void sg_prov_destroy(struct sg_config_prov *p);
 /* "WHERE: path: reason" */
 void sg_cfg_err_at(struct sg_config_errors *e, const struct sg_where *w, const char *path,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* Same, with WHERE looked up from the provenance of `path`. */
-void sg_cfg_err_path(const struct sg_config *c, struct sg_config_errors *e, const char *path,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Same, with WHERE looked up from the provenance of `path`: sg_cfg_err_path()
+ * in policy/config.h. */
 
 /* ---- schema ------------------------------------------------------------- */
 

@@ -113,90 +113,130 @@ static bool body_inspected(const struct sg_inspect_settings *rb, const char *pat
 	return true;
 }
 
-/* "GET /a, POST /b" of every probe the rules allow, into buf. */
-static size_t exposed_list(const struct probe *eps, size_t n, const struct sg_matcher *rules,
-			   const struct sg_inspect_settings *rb, bool check_body, char *buf, size_t cap)
+/* One guard: an endpoint catalog and the refusal sentences (the Go
+ * original's texts; the profile one follows `client profile "NAME" `). */
+struct guard {
+	const struct probe *eps;
+	size_t n;
+	bool body_exempt;		/* skip endpoints an inspector constrains */
+	const char *root_sentence;
+	const char *profile_sentence;
+};
+
+static const struct guard exfil_guard = {
+	exfil_endpoints, COUNT(exfil_endpoints), false,
+	"rules allow raw archive/export, process-list, log/attach streaming, or registry push endpoints; "
+	"either tighten the allow rules to omit these paths or set "
+	"insecure_allow_read_exfiltration: true to acknowledge the risk",
+	"allows raw archive/export, process-list, log/attach streaming, or registry push "
+	"endpoints; tighten its rules or set the top-level insecure_allow_read_exfiltration: true "
+	"(it is a global setting, not per-profile)",
+};
+
+static const struct guard blind_write_guard = {
+	blind_write_endpoints, COUNT(blind_write_endpoints), true,
+	"rules allow body-sensitive write endpoints without request body inspection; "
+	"set insecure_allow_body_blind_writes=true to acknowledge this risk",
+	"allows body-sensitive write endpoints without request body inspection; "
+	"set the top-level insecure_allow_body_blind_writes=true to acknowledge this risk "
+	"(it is a global setting, not per-profile)",
+};
+
+/* The index of the rule that allows each probe (-1: not exposed). Returns
+ * how many are exposed. */
+static size_t exposing_rules(const struct guard *g, const struct sg_matcher *rules,
+			     const struct sg_inspect_settings *rb, int32_t *by)
 {
-	size_t w = 0, count = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (check_body && body_inspected(rb, eps[i].path))
+	size_t count = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		by[i] = -1;
+		if (g->body_exempt && body_inspected(rb, g->eps[i].path))
 			continue;
 		struct sg_match_result r;
-		sg_matcher_match(rules, sg_slice_cstr(eps[i].method), sg_slice_cstr(eps[i].path), &r);
-		if (r.index < 0 || r.action != SG_RULE_ALLOW)
-			continue;
-		int k = snprintf(buf + w, cap - w, "%s%s %s", count ? ", " : "", eps[i].method, eps[i].path);
-		if (k > 0)
-			w = (size_t)k < cap - w ? w + (size_t)k : cap - 1;
-		count++;
+		sg_matcher_match(rules, sg_slice_cstr(g->eps[i].method), sg_slice_cstr(g->eps[i].path), &r);
+		if (r.index >= 0 && r.action == SG_RULE_ALLOW) {
+			by[i] = r.index;
+			count++;
+		}
 	}
 	return count;
 }
 
-/* Error slots are SG_CONFIG_ERROR_LEN bytes, shorter than the Go original's
- * one-line message: the sentence goes in one slot, the endpoint list in the
- * next (cut at an entry boundary, with ", ..." when it does not fit). */
-static void report(struct sg_config_errors *errs, const char *where, const char *sentence, const char *list)
+/* "WHERE: KEY[rule]: exposed endpoints: GET /a, POST /b" for the probes
+ * rule `rule` allows. Error slots are SG_CONFIG_ERROR_LEN bytes, shorter
+ * than the Go original's one-line message: a list that does not fit is
+ * cut at an entry boundary and ends in ", ...". */
+static void report_list(const struct guard *g, const int32_t *by, int32_t rule, const struct sg_config *cfg,
+			const char *key, struct sg_config_errors *errs)
 {
-	sg_config_errorf(errs, "config: %s: %s", where, sentence);
-	char cut[SG_CONFIG_ERROR_LEN];
-	size_t room = SG_CONFIG_ERROR_LEN - strlen(where) - 40;
-	size_t n = strlen(list);
-	if (n > room) {
-		n = room;
-		while (n > 0 && !(list[n] == ',' && list[n + 1] == ' '))
-			n--;
+	char list[2048];
+	size_t w = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < g->n; i++) {
+		if (by[i] != rule)
+			continue;
+		int k = snprintf(list + w, sizeof(list) - w, "%s%s %s", w ? ", " : "", g->eps[i].method,
+				 g->eps[i].path);
+		if (k > 0)
+			w = (size_t)k < sizeof(list) - w ? w + (size_t)k : sizeof(list) - 1;
 	}
-	snprintf(cut, sizeof(cut), "%.*s%s", (int)n, list, n < strlen(list) ? ", ..." : "");
-	sg_config_errorf(errs, "config: %s: exposed endpoints: %s", where, cut);
+	static const char label[] = "exposed endpoints: ";
+	size_t at = errs->count;
+	sg_cfg_err_path(cfg, errs, key, "%s%s", label, list);
+	if (errs->count == at)
+		return;		/* the error list is full */
+	char *m = errs->msg[at];
+	char *kept = strstr(m, label);
+	if (!kept || strlen(kept += sizeof(label) - 1) == strlen(list))
+		return;
+	/* Truncated: back off to the last ", " that leaves room for ", ...". */
+	size_t room = SG_CONFIG_ERROR_LEN - 1 - (size_t)(kept - m);
+	size_t n = strlen(kept);
+	while (n > 0 && !(kept[n] == ',' && kept[n + 1] == ' ' && n + 5 <= room))
+		n--;
+	memcpy(kept + n, ", ...", 6);
 }
 
-int sg_guard_read_exfiltration(const char *profile, bool insecure_ack, const struct sg_matcher *rules,
+/* Refuse the rule set unless acknowledged: the sentence at the first rule
+ * that exposes an endpoint, then each exposing rule with its endpoints. */
+static int run_guard(const struct guard *g, const struct sg_guard_scope *s, bool insecure_ack,
+		     const struct sg_inspect_settings *rb, const struct sg_matcher *rules,
+		     struct sg_config_errors *errs)
+{
+	int32_t by[64];
+	_Static_assert(COUNT(exfil_endpoints) <= 64 && COUNT(blind_write_endpoints) <= 64, "probe tables");
+	if (insecure_ack || exposing_rules(g, rules, rb, by) == 0)
+		return 0;
+	char key[256];
+	bool first = true;
+	for (size_t i = 0; i < g->n; i++) {
+		bool seen = by[i] < 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = by[j] == by[i];
+		if (seen)
+			continue;
+		snprintf(key, sizeof(key), "%.200s[%d]", s->rules_key, (int)by[i]);
+		if (first && s->profile)
+			sg_cfg_err_path(s->cfg, errs, key, "client profile \"%.60s\" %s", s->profile,
+					g->profile_sentence);
+		else if (first)
+			sg_cfg_err_path(s->cfg, errs, key, "%s", g->root_sentence);
+		first = false;
+		report_list(g, by, by[i], s->cfg, key, errs);
+	}
+	return -1;
+}
+
+int sg_guard_read_exfiltration(const struct sg_guard_scope *s, bool insecure_ack, const struct sg_matcher *rules,
 			       struct sg_config_errors *errs)
 {
-	char list[4096], where[160], sentence[SG_CONFIG_ERROR_LEN];
-	if (insecure_ack || exposed_list(exfil_endpoints, COUNT(exfil_endpoints), rules, NULL, false,
-					 list, sizeof(list)) == 0)
-		return 0;
-	if (!profile) {
-		snprintf(where, sizeof(where), "rules");
-		snprintf(sentence, sizeof(sentence),
-			 "rules allow raw archive/export, process-list, log/attach streaming, or registry push endpoints; "
-			 "either tighten the allow rules to omit these paths or set "
-			 "insecure_allow_read_exfiltration: true to acknowledge the risk");
-	} else {
-		snprintf(where, sizeof(where), "clients.profiles[%.100s].rules", profile);
-		snprintf(sentence, sizeof(sentence),
-			 "client profile \"%.60s\" allows raw archive/export, process-list, log/attach streaming, or registry push "
-			 "endpoints; tighten its rules or set the top-level insecure_allow_read_exfiltration: true "
-			 "(it is a global setting, not per-profile)", profile);
-	}
-	report(errs, where, sentence, list);
-	return -1;
+	return run_guard(&exfil_guard, s, insecure_ack, NULL, rules, errs);
 }
 
-int sg_guard_body_blind_writes(const char *profile, bool insecure_ack, const struct sg_inspect_settings *rb,
+int sg_guard_body_blind_writes(const struct sg_guard_scope *s, bool insecure_ack, const struct sg_inspect_settings *rb,
 			       const struct sg_matcher *rules, struct sg_config_errors *errs)
 {
-	char list[4096], where[160], sentence[SG_CONFIG_ERROR_LEN];
-	if (insecure_ack || exposed_list(blind_write_endpoints, COUNT(blind_write_endpoints), rules, rb, true,
-					 list, sizeof(list)) == 0)
-		return 0;
-	if (!profile) {
-		snprintf(where, sizeof(where), "rules");
-		snprintf(sentence, sizeof(sentence),
-			 "rules allow body-sensitive write endpoints without request body inspection; "
-			 "set insecure_allow_body_blind_writes=true to acknowledge this risk");
-	} else {
-		snprintf(where, sizeof(where), "clients.profiles[%.100s].rules", profile);
-		snprintf(sentence, sizeof(sentence),
-			 "client profile \"%.60s\" allows body-sensitive write endpoints without request body inspection; "
-			 "set the top-level insecure_allow_body_blind_writes=true to acknowledge this risk "
-			 "(it is a global setting, not per-profile)", profile);
-	}
-	report(errs, where, sentence, list);
-	return -1;
+	return run_guard(&blind_write_guard, s, insecure_ack, rb, rules, errs);
 }
 
 /* Probe paths with each "sockguard-test" id turned into a one-segment "*". */

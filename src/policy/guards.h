@@ -15,11 +15,22 @@
 #include "policy/config_types.h"
 #include "policy/match.h"
 
-/* profile == NULL for the root rules. Each returns 0, or -1 after
- * appending one message to errs. */
-int sg_guard_read_exfiltration(const char *profile, bool insecure_ack, const struct sg_matcher *rules,
+/* Which rule set is being checked, for the messages: each refusal names
+ * the place of the rule that exposes the endpoints ("file:line:col",
+ * "env VAR", or "config" for built-in rules), its key ("rules[3]",
+ * "clients.profiles[0].rules[1]") and the reason, as other config errors do. */
+struct sg_guard_scope {
+	const struct sg_config *cfg;	/* provenance of the rules */
+	const char *profile;		/* profile name; NULL for the root rules */
+	const char *rules_key;		/* "rules" or "clients.profiles[N].rules" */
+};
+
+/* Each returns 0, or -1 after appending the refusal sentence (located at the
+ * first exposing rule) and one "exposed endpoints: ..." message per rule
+ * that exposes any, to errs. */
+int sg_guard_read_exfiltration(const struct sg_guard_scope *s, bool insecure_ack, const struct sg_matcher *rules,
 			       struct sg_config_errors *errs);
-int sg_guard_body_blind_writes(const char *profile, bool insecure_ack, const struct sg_inspect_settings *rb,
+int sg_guard_body_blind_writes(const struct sg_guard_scope *s, bool insecure_ack, const struct sg_inspect_settings *rb,
 			       const struct sg_matcher *rules, struct sg_config_errors *errs);
 
 /* True when (method, canonical path) is one of the read-exfiltration

@@ -6,6 +6,7 @@
 
 #include "inspect/settings.h"
 #include "policy/compile.h"
+#include "policy/config.h"
 #include "policy/guards.h"
 #include "policy/policy.h"
 
@@ -282,4 +283,91 @@ Test(decide, fixed_policies)
 	cr_assert_eq(decide(NULL, "GET", "/anything", NULL).kind, SG_VERDICT_DENY);
 	sg_policy_free(a);
 	sg_policy_free(d);
+}
+
+/* Guard refusals name the place, key and reason of the offending rule, in
+ * the shape of every other config error ("FILE:LINE:COL: KEY: reason"). */
+static struct sg_config loaded;
+
+static bool starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+static struct sg_policy *compile_yaml(const char *yaml, char *const *env)
+{
+	sg_config_free(&loaded);
+	memset(&errs, 0, sizeof(errs));
+	cr_assert_eq(sg_config_load_buffer(&loaded, "t.yaml", yaml, strlen(yaml), env, &errs), 0, "%s", errs.msg[0]);
+	return sg_policy_compile(&loaded, &errs);
+}
+
+#define EXFIL_ROOT "rules allow raw archive/export, process-list, log/attach streaming, or registry push " \
+	"endpoints; either tighten the allow rules to omit these paths or set insecure_allow_read_exfiltration: " \
+	"true to acknowledge the risk"
+
+Test(decide, guard_errors_name_file_line_and_rule)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - match: { method: GET, path: \"/_ping\" }\n"
+		"    action: allow\n"
+		"  - match: { method: GET, path: \"/containers/*/logs\" }\n"
+		"    action: allow\n"
+		"  - match: { method: GET, path: \"/images/**\" }\n"
+		"    action: allow\n"
+		"clients:\n"
+		"  profiles:\n"
+		"    - name: dash\n"
+		"      rules:\n"
+		"        - match: { method: GET, path: \"/containers/**\" }\n"
+		"          action: allow\n";
+	cr_assert_null(compile_yaml(yaml, NULL));
+	cr_assert_eq(errs.count, 5);
+	cr_assert_str_eq(errs.msg[0], "t.yaml:4:5: rules[1]: " EXFIL_ROOT);
+	cr_assert_str_eq(errs.msg[1], "t.yaml:4:5: rules[1]: exposed endpoints: GET /containers/sockguard-test/logs");
+	cr_assert_str_eq(errs.msg[2],
+			 "t.yaml:6:5: rules[2]: exposed endpoints: GET /images/get, GET /images/sockguard-test/get");
+	cr_assert_str_eq(errs.msg[3],
+			 "t.yaml:12:11: clients.profiles[0].rules[0]: client profile \"dash\" allows raw archive/export, "
+			 "process-list, log/attach streaming, or registry push endpoints; tighten its rules or set the "
+			 "top-level insecure_allow_read_exfiltration: true (it is a global setting, not per-profile)");
+	cr_assert(starts(errs.msg[4], "t.yaml:12:11: clients.profiles[0].rules[0]: exposed endpoints: GET /containers/"),
+		  "%s", errs.msg[4]);
+	sg_config_free(&loaded);
+}
+
+Test(decide, guard_errors_cut_long_lists_at_an_entry)
+{
+	static const char yaml[] = "rules:\n  - match: { method: POST, path: \"/**\" }\n    action: allow\n";
+	cr_assert_null(compile_yaml(yaml, NULL));
+	cr_assert_eq(errs.count, 4);
+	cr_assert_str_eq(errs.msg[0], "t.yaml:2:5: rules[0]: rules allow body-sensitive write endpoints without request "
+				      "body inspection; set insecure_allow_body_blind_writes=true to acknowledge this risk");
+	for (size_t i = 1; i < 4; i += 2) {
+		size_t n = strlen(errs.msg[i]);
+		cr_assert(n < SG_CONFIG_ERROR_LEN - 1, "%s", errs.msg[i]);
+		cr_assert_str_eq(errs.msg[i] + n - 5, ", ...", "%s", errs.msg[i]);
+		cr_assert(starts(errs.msg[i], "t.yaml:2:5: rules[0]: exposed endpoints: POST /"), "%s", errs.msg[i]);
+	}
+	cr_assert_str_eq(errs.msg[2], "t.yaml:2:5: rules[0]: " EXFIL_ROOT);
+	sg_config_free(&loaded);
+}
+
+Test(decide, guard_errors_name_the_env_variable)
+{
+	char *compat[] = { "CONTAINERS=1", "SOCKGUARD_INSECURE_ALLOW_BODY_BLIND_WRITES=true", NULL };
+	cr_assert_null(compile_yaml("", compat));
+	cr_assert_eq(errs.count, 2);
+	cr_assert_str_eq(errs.msg[0], "env CONTAINERS: rules[3]: " EXFIL_ROOT);
+	cr_assert(starts(errs.msg[1], "env CONTAINERS: rules[3]: exposed endpoints: GET /containers/sockguard-test/archive, "),
+		  "%s", errs.msg[1]);
+
+	char *sgrules[] = { "SOCKGUARD_RULES=[{match: {method: GET, path: \"/images/**\"}, action: allow}]", NULL };
+	cr_assert_null(compile_yaml("", sgrules));
+	cr_assert_str_eq(errs.msg[0], "env SOCKGUARD_RULES:1:9: rules[0]: " EXFIL_ROOT);
+
+	/* Built-in or hand-made rules have no file: "config". */
+	static struct sg_rule_cfg get_all[] = { R("GET", "/images/**", SG_RULE_ALLOW) };
+	base_config(get_all, 1);
+	cr_assert_null(sg_policy_compile(&cfg, &errs));
+	cr_assert_str_eq(errs.msg[0], "config: rules[0]: " EXFIL_ROOT);
+	sg_config_free(&loaded);
 }
