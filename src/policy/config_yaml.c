@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "policy/config_internal.h"
+#include "policy/glob.h"
 
 #define SG_YAML_NODE_BUDGET 200000	/* aliases can make a small file a big walk */
 #define SG_PATH_MAX 256
@@ -400,6 +401,11 @@ static bool rule_path_check(struct yctx *y, yaml_node_t *n, const char *path, co
 {
 	if (p[0] != '/') {
 		yerr(y, n, path, "path \"%.64s\" must start with /", p);
+		return false;
+	}
+	if (strlen(p) > SG_GLOB_MAX_PATTERN) {
+		yerr(y, n, path, "path is %zu bytes long; rule paths are limited to %d bytes", strlen(p),
+		     SG_GLOB_MAX_PATTERN);
 		return false;
 	}
 	if (strchr(p, '%')) {

@@ -139,6 +139,13 @@ Test(config_yaml, rule_path_checks)
 	REJECTS("rules:\n  - match: {method: GET, path: containers/json}\n    action: allow\n",
 		"rules[0].match.path: path \"containers/json\" must start with /");
 	REJECTS("rules:\n  - match: {method: GET}\n    action: allow\n", "rules[0].match.path: path is required");
+
+	/* A longer pattern could never match: a deny rule would be silently void. */
+	char yaml[1200];
+	snprintf(yaml, sizeof(yaml), "rules:\n  - match: {method: GET, path: /%01023d}\n    action: deny\n", 0);
+	REJECTS(yaml, "t.yaml:2:32: rules[0].match.path: path is 1024 bytes long; rule paths are limited to 1023 bytes");
+	snprintf(yaml, sizeof(yaml), "rules:\n  - match: {method: GET, path: /%01022d}\n    action: deny\n", 0);
+	ACCEPTS(yaml);
 }
 
 Test(config_yaml, rule_method_and_action_checks)
