@@ -194,22 +194,25 @@ static void set_scalar(struct yctx *y, const struct sg_field *f, yaml_node_t *v,
 }
 
 /* A list given as a sequence of scalars (or a null, or one comma string). */
-static void set_scalar_list(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base,
-			    const char *path)
+/* ---- lists ------------------------------------------------------------- */
+
+typedef void item_fn(struct yctx *y, yaml_node_t *e, const char *ipath, void *ctx);
+
+/* The walk every list field shares: empty the (items, count) list at `list`,
+ * take null as empty, refuse anything but a sequence ("expected WHAT, got
+ * KIND"), then call each() per element with its key path ("a.b[3]"). Stops
+ * when the node budget runs out. */
+static void each_item(struct yctx *y, yaml_node_t *v, const char *path, const char *what, void *list,
+		      item_fn *each, void *ctx)
 {
-	char why[256], ipath[SG_PATH_MAX];
-	struct sg_any_list *l = (void *)((char *)base + f->off);
+	char ipath[SG_PATH_MAX];
+	struct sg_any_list *l = list;
 	l->items = NULL;
 	l->count = 0;
 	if (is_null(v))
 		return;
-	if (v->type == YAML_SCALAR_NODE) {
-		if (sg_field_set_text(y->c, f, base, scalar(v), false, why, sizeof(why)))
-			yerr(y, v, path, "%s", why);
-		return;
-	}
 	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(y, v, path, "expected a list, got %s", kind_name(v));
+		yerr(y, v, path, "expected %s, got %s", what, kind_name(v));
 		return;
 	}
 	size_t i = 0;
@@ -218,148 +221,146 @@ static void set_scalar_list(struct yctx *y, const struct sg_field *f, yaml_node_
 		path_index(ipath, path, i);
 		if (!e || !budget_ok(y, e))
 			return;
-		if (e->type != YAML_SCALAR_NODE) {
-			yerr(y, e, ipath, "expected a scalar list item, got %s", kind_name(e));
-			continue;
-		}
-		const char *text = scalar(e);
-		switch (f->kind) {
-		case SG_F_STRLIST: {
-			const char *s = sg_strlist_item(y->c, f, text, why, sizeof(why));
-			if (!s)
-				yerr(y, e, ipath, "%s", why);
-			else
-				*(const char **)sg_cfg_list_push(y->c, l, sizeof(char *)) = s;
-			break;
-		}
-		case SG_F_CIDRLIST: {
-			struct sg_cidr cidr;
-			if (sg_parse_cidr(text, &cidr))
-				yerr(y, e, ipath, "invalid CIDR %.64s", text);
-			else
-				*(struct sg_cidr *)sg_cfg_list_push(y->c, l, sizeof(cidr)) = cidr;
-			break;
-		}
-		default: {	/* U32 / I32 lists */
-			bool u = f->kind == SG_F_U32LIST;
-			long long val = plain_int(e) ? strtoll(text, NULL, 10) : -1;
-			if (!plain_int(e) || val < (u ? 0 : 1) || val > (u ? (long long)UINT32_MAX : INT32_MAX)) {
-				yerr(y, e, ipath, "expected a %s, got %s \"%.32s\"", u ? "non-negative id" : "positive pid",
-				     kind_name(e), text);
-				break;
-			}
-			if (u)
-				*(uint32_t *)sg_cfg_list_push(y->c, l, sizeof(uint32_t)) = (uint32_t)val;
-			else
-				*(int32_t *)sg_cfg_list_push(y->c, l, sizeof(int32_t)) = (int32_t)val;
-			break;
-		}
-		}
+		each(y, e, ipath, ctx);
 	}
+}
+
+struct scalar_ctx {
+	const struct sg_field *f;
+	struct sg_any_list *l;
+};
+
+static void scalar_item(struct yctx *y, yaml_node_t *e, const char *ipath, void *ctx)
+{
+	const struct sg_field *f = ((struct scalar_ctx *)ctx)->f;
+	struct sg_any_list *l = ((struct scalar_ctx *)ctx)->l;
+	char why[256];
+	if (e->type != YAML_SCALAR_NODE) {
+		yerr(y, e, ipath, "expected a scalar list item, got %s", kind_name(e));
+		return;
+	}
+	const char *text = scalar(e);
+	switch (f->kind) {
+	case SG_F_STRLIST: {
+		const char *s = sg_strlist_item(y->c, f, text, why, sizeof(why));
+		if (!s)
+			yerr(y, e, ipath, "%s", why);
+		else
+			*(const char **)sg_cfg_list_push(y->c, l, sizeof(char *)) = s;
+		return;
+	}
+	case SG_F_CIDRLIST: {
+		struct sg_cidr cidr;
+		if (sg_parse_cidr(text, &cidr))
+			yerr(y, e, ipath, "invalid CIDR %.64s", text);
+		else
+			*(struct sg_cidr *)sg_cfg_list_push(y->c, l, sizeof(cidr)) = cidr;
+		return;
+	}
+	default: {	/* U32 / I32 lists */
+		bool u = f->kind == SG_F_U32LIST;
+		long long val = plain_int(e) ? strtoll(text, NULL, 10) : -1;
+		if (!plain_int(e) || val < (u ? 0 : 1) || val > (u ? (long long)UINT32_MAX : INT32_MAX)) {
+			yerr(y, e, ipath, "expected a %s, got %s \"%.32s\"", u ? "non-negative id" : "positive pid",
+			     kind_name(e), text);
+			return;
+		}
+		if (u)
+			*(uint32_t *)sg_cfg_list_push(y->c, l, sizeof(uint32_t)) = (uint32_t)val;
+		else
+			*(int32_t *)sg_cfg_list_push(y->c, l, sizeof(int32_t)) = (int32_t)val;
+		return;
+	}
+	}
+}
+
+static void set_scalar_list(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base,
+			    const char *path)
+{
+	struct scalar_ctx ctx = { f, (void *)((char *)base + f->off) };
+	if (v->type == YAML_SCALAR_NODE && !is_null(v)) {	/* "a, b, c" */
+		char why[256];
+		ctx.l->items = NULL;
+		ctx.l->count = 0;
+		if (sg_field_set_text(y->c, f, base, scalar(v), false, why, sizeof(why)))
+			yerr(y, v, path, "%s", why);
+		return;
+	}
+	each_item(y, v, path, "a list", ctx.l, scalar_item, &ctx);
+}
+
+static void string_item(struct yctx *y, yaml_node_t *s, const char *jpath, void *inner)
+{
+	if (s->type != YAML_SCALAR_NODE) {
+		yerr(y, s, jpath, "expected a string, got %s", kind_name(s));
+		return;
+	}
+	*(char **)sg_cfg_list_push(y->c, inner, sizeof(char *)) = sg_cfg_strdup(y->c, scalar(s));
+}
+
+static void string_list_item(struct yctx *y, yaml_node_t *e, const char *ipath, void *ll)
+{
+	if (e->type != YAML_SEQUENCE_NODE) {
+		yerr(y, e, ipath, "expected a list of strings, got %s", kind_name(e));
+		return;
+	}
+	struct sg_str_list *inner = sg_cfg_list_push(y->c, ll, sizeof(*inner));
+	each_item(y, e, ipath, "a list of strings", inner, string_item, inner);
 }
 
 /* exec.allowed_commands, allowed_device_requests[].allowed_capabilities */
 static void set_list_list(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base,
 			  const char *path)
 {
-	char ipath[SG_PATH_MAX], jpath[SG_PATH_MAX];
-	struct sg_str_list_list *ll = (void *)((char *)base + f->off);
-	ll->items = NULL;
-	ll->count = 0;
-	if (is_null(v))
-		return;
-	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(y, v, path, "expected a list of lists, got %s", kind_name(v));
-		return;
-	}
-	size_t i = 0;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
-		yaml_node_t *e = yaml_document_get_node(y->doc, *it);
-		path_index(ipath, path, i);
-		if (!e || !budget_ok(y, e))
-			return;
-		if (e->type != YAML_SEQUENCE_NODE) {
-			yerr(y, e, ipath, "expected a list of strings, got %s", kind_name(e));
-			continue;
-		}
-		struct sg_str_list *inner = sg_cfg_list_push(y->c, ll, sizeof(*inner));
-		size_t j = 0;
-		for (yaml_node_item_t *jt = e->data.sequence.items.start; jt < e->data.sequence.items.top; jt++, j++) {
-			yaml_node_t *s = yaml_document_get_node(y->doc, *jt);
-			path_index(jpath, ipath, j);
-			if (!s || !budget_ok(y, s))
-				return;
-			if (s->type != YAML_SCALAR_NODE) {
-				yerr(y, s, jpath, "expected a string, got %s", kind_name(s));
-				continue;
-			}
-			*(char **)sg_cfg_list_push(y->c, inner, sizeof(char *)) = sg_cfg_strdup(y->c, scalar(s));
-		}
-	}
+	void *ll = (char *)base + f->off;
+	each_item(y, v, path, "a list of lists", ll, string_list_item, ll);
+}
+
+static void pem_item(struct yctx *y, yaml_node_t *e, const char *ipath, void *l)
+{
+	static const struct sg_field pem_f = { "pem", SG_F_STR, 0, NULL, 0 };
+	static const struct sg_struct_desc pem_d = { &pem_f, 1, sizeof(char *), -1, -1, -1, NULL };
+	char *pem = NULL;
+	walk_struct(y, e, &pem_d, &pem, ipath);
+	if (!pem)
+		yerr(y, e, ipath, "pem is required");
+	else
+		*(char **)sg_cfg_list_push(y->c, l, sizeof(char *)) = pem;
 }
 
 /* [{pem: "..."}] into a plain string list of PEM texts. */
 static void set_pem_list(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base,
 			 const char *path)
 {
-	static const struct sg_field pem_f = { "pem", SG_F_STR, 0, NULL, 0 };
-	static const struct sg_struct_desc pem_d = { &pem_f, 1, sizeof(char *), -1, -1, -1, NULL };
-	char ipath[SG_PATH_MAX];
-	struct sg_str_list *l = (void *)((char *)base + f->off);
-	l->items = NULL;
-	l->count = 0;
-	if (is_null(v))
-		return;
-	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(y, v, path, "expected a list of {pem: ...} entries, got %s", kind_name(v));
-		return;
-	}
-	size_t i = 0;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
-		yaml_node_t *e = yaml_document_get_node(y->doc, *it);
-		path_index(ipath, path, i);
-		if (!e || !budget_ok(y, e))
-			return;
-		char *pem = NULL;
-		walk_struct(y, e, &pem_d, &pem, ipath);
-		if (!pem)
-			yerr(y, e, ipath, "pem is required");
-		else
-			*(char **)sg_cfg_list_push(y->c, l, sizeof(char *)) = pem;
-	}
+	void *l = (char *)base + f->off;
+	each_item(y, v, path, "a list of {pem: ...} entries", l, pem_item, l);
+}
+
+struct struct_ctx {
+	const struct sg_struct_desc *d;
+	struct sg_any_list *l;
+};
+
+static void struct_item(struct yctx *y, yaml_node_t *e, const char *ipath, void *ctx)
+{
+	const struct sg_struct_desc *d = ((struct struct_ctx *)ctx)->d;
+	void *elem = sg_cfg_list_push(y->c, ((struct struct_ctx *)ctx)->l, d->size);
+	if (d->init)
+		d->init(y->c, elem);
+	if (d->line_off >= 0)
+		*(int *)((char *)elem + d->line_off) = (int)e->start_mark.line + 1;
+	if (d->col_off >= 0)
+		*(int *)((char *)elem + d->col_off) = (int)e->start_mark.column + 1;
+	struct sg_where w = where_of(y, e);
+	sg_prov_set(y->c, ipath, &w);
+	walk_struct(y, e, d, elem, ipath);
 }
 
 static void set_struct_list(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base,
 			    const char *path)
 {
-	const struct sg_struct_desc *d = f->aux;
-	char ipath[SG_PATH_MAX];
-	struct sg_any_list *l = (void *)((char *)base + f->off);
-	l->items = NULL;
-	l->count = 0;
-	if (is_null(v))
-		return;
-	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(y, v, path, "expected a list, got %s", kind_name(v));
-		return;
-	}
-	size_t i = 0;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
-		yaml_node_t *e = yaml_document_get_node(y->doc, *it);
-		path_index(ipath, path, i);
-		if (!e || !budget_ok(y, e))
-			return;
-		void *elem = sg_cfg_list_push(y->c, l, d->size);
-		if (d->init)
-			d->init(y->c, elem);
-		if (d->line_off >= 0)
-			*(int *)((char *)elem + d->line_off) = (int)e->start_mark.line + 1;
-		if (d->col_off >= 0)
-			*(int *)((char *)elem + d->col_off) = (int)e->start_mark.column + 1;
-		struct sg_where w = where_of(y, e);
-		sg_prov_set(y->c, ipath, &w);
-		walk_struct(y, e, d, elem, ipath);
-	}
+	struct struct_ctx ctx = { f->aux, (void *)((char *)base + f->off) };
+	each_item(y, v, path, "a list", ctx.l, struct_item, &ctx);
 }
 
 /* ---- rules -------------------------------------------------------------- */
@@ -530,32 +531,21 @@ static void parse_rule(struct yctx *y, yaml_node_t *e, const char *rpath, struct
 	*ok = !bad;
 }
 
+static void rule_item(struct yctx *y, yaml_node_t *e, const char *rpath, void *l)
+{
+	struct sg_rule_cfg r = { .line = (int)e->start_mark.line + 1, .column = (int)e->start_mark.column + 1 };
+	bool ok;
+	struct sg_where w = where_of(y, e);
+	sg_prov_set(y->c, rpath, &w);
+	parse_rule(y, e, rpath, &r, &ok);
+	if (ok)
+		*(struct sg_rule_cfg *)sg_cfg_list_push(y->c, l, sizeof(r)) = r;
+}
+
 static void set_rules(struct yctx *y, const struct sg_field *f, yaml_node_t *v, void *base, const char *path)
 {
-	char rpath[SG_PATH_MAX];
 	struct sg_rule_list *l = (void *)((char *)base + f->off);
-	l->items = NULL;
-	l->count = 0;
-	if (is_null(v))
-		return;
-	if (v->type != YAML_SEQUENCE_NODE) {
-		yerr(y, v, path, "expected a list of rules, got %s", kind_name(v));
-		return;
-	}
-	size_t i = 0;
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
-		yaml_node_t *e = yaml_document_get_node(y->doc, *it);
-		path_index(rpath, path, i);
-		if (!e || !budget_ok(y, e))
-			return;
-		struct sg_rule_cfg r = { .line = (int)e->start_mark.line + 1, .column = (int)e->start_mark.column + 1 };
-		bool ok;
-		struct sg_where w = where_of(y, e);
-		sg_prov_set(y->c, rpath, &w);
-		parse_rule(y, e, rpath, &r, &ok);
-		if (ok)
-			*(struct sg_rule_cfg *)sg_cfg_list_push(y->c, l, sizeof(r)) = r;
-	}
+	each_item(y, v, path, "a list of rules", l, rule_item, l);
 	if (l == &y->c->rules && l->count > 0)
 		y->c->rules_source = SG_SRC_FILE;
 }

@@ -488,3 +488,27 @@ Test(config_yaml, rejects_duplicate_rule_keys)
 	REJECTS("rules:\n  - match: {method: GET, path: /x, path: /y}\n    action: allow\n",
 		"rules[0].match.path: duplicate key");
 }
+
+/* Every list reader (scalar lists, lists of lists, PEM lists, lists of
+ * mappings, rules) reports the element's position, key path and kind. */
+Test(config_yaml, list_readers_report_element_errors)
+{
+	REJECTS("request_body:\n  exec:\n    allowed_commands: [[ls, -l], x]\n",
+		"t.yaml:3:34: request_body.exec.allowed_commands[1]: expected a list of strings, got a plain scalar");
+	REJECTS("request_body:\n  exec:\n    allowed_commands: [[ok, {a: 1}]]\n",
+		"t.yaml:3:29: request_body.exec.allowed_commands[0][1]: expected a string, got a mapping");
+	REJECTS("request_body:\n  exec:\n    allowed_commands: {a: 1}\n",
+		"t.yaml:3:23: request_body.exec.allowed_commands: expected a list of lists, got a mapping");
+	REJECTS("request_body:\n  container_create:\n    image_trust:\n      allowed_signing_keys: [{pem: x}, {}]\n",
+		"t.yaml:4:40: request_body.container_create.image_trust.allowed_signing_keys[1]: pem is required");
+	REJECTS("request_body:\n  container_create:\n    image_trust:\n      allowed_signing_keys: \"pem\"\n",
+		"allowed_signing_keys: expected a list of {pem: ...} entries, got a quoted string");
+	REJECTS("clients:\n  allowed_cidrs: [10.0.0.0/8, [1]]\n",
+		"t.yaml:2:31: clients.allowed_cidrs[1]: expected a scalar list item, got a sequence");
+	REJECTS("clients:\n  unix_peer_profiles:\n    - profile: p\n      uids: [0, -1]\n",
+		"t.yaml:4:17: clients.unix_peer_profiles[0].uids[1]: expected a non-negative id, got a plain scalar \"-1\"");
+	REJECTS("clients:\n  unix_peer_profiles: 3\n", "t.yaml:2:23: clients.unix_peer_profiles: expected a list, got a plain scalar");
+	REJECTS("rules:\n  - 5\n", "t.yaml:2:5: rules[0]: expected a rule mapping {match, action, reason}, got a plain scalar");
+	ACCEPTS("clients:\n  allowed_cidrs: ~\n  unix_peer_profiles: []\n");
+	cr_assert_eq(cfg.clients.allowed_cidrs.count, 0);
+}
