@@ -35,7 +35,10 @@ bool sg_json_key_matches(sg_slice key, const char *field)
 	return field[f] == '\0';
 }
 
-enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
+/* The value of the one member whose key matches: `field` as Go's
+ * encoding/json matches it, or (field == NULL) exactly `want`. A second
+ * match is SG_JSON_EDUP. */
+static enum sg_json_err get_one(sg_json obj, const char *field, sg_slice want, sg_json *out)
 {
 	struct sg_json_it it;
 	sg_slice key;
@@ -45,7 +48,7 @@ enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
 	if (!sg_json_obj_begin(obj, &it))
 		return SG_JSON_ETYPE;
 	while (sg_json_obj_next(&it, &key, &val)) {
-		if (!sg_json_key_matches(key, field))
+		if (field ? !sg_json_key_matches(key, field) : !sg_slice_eq(key, want))
 			continue;
 		if (++hits > 1)
 			return SG_JSON_EDUP;
@@ -54,23 +57,14 @@ enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
 	return hits ? SG_JSON_OK : SG_JSON_ENOTFOUND;
 }
 
+enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
+{
+	return get_one(obj, field, sg_slice_make(NULL, 0), out);
+}
+
 enum sg_json_err sg_json_get_exact(sg_json obj, sg_slice want, sg_json *out)
 {
-	struct sg_json_it it;
-	sg_slice key;
-	sg_json val;
-	size_t hits = 0;
-
-	if (!sg_json_obj_begin(obj, &it))
-		return SG_JSON_ETYPE;
-	while (sg_json_obj_next(&it, &key, &val)) {
-		if (!sg_slice_eq(key, want))
-			continue;
-		if (++hits > 1)
-			return SG_JSON_EDUP;
-		*out = val;
-	}
-	return hits ? SG_JSON_OK : SG_JSON_ENOTFOUND;
+	return get_one(obj, NULL, want, out);
 }
 
 const char *sg_json_err_str(enum sg_json_err e)
