@@ -194,7 +194,8 @@ static void report_list(const struct guard *g, const int32_t *by, int32_t rule, 
 	size_t n = strlen(kept);
 	while (n > 0 && !(kept[n] == ',' && kept[n + 1] == ' ' && n + 5 <= room))
 		n--;
-	memcpy(kept + n, ", ...", 6);
+	if (n + 5 <= room)
+		memcpy(kept + n, ", ...", 6);
 }
 
 /* Refuse the rule set unless acknowledged: the sentence at the first rule

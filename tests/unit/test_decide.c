@@ -348,6 +348,21 @@ Test(decide, guard_errors_cut_long_lists_at_an_entry)
 		cr_assert(starts(errs.msg[i], "t.yaml:2:5: rules[0]: exposed endpoints: POST /"), "%s", errs.msg[i]);
 	}
 	cr_assert_str_eq(errs.msg[2], "t.yaml:2:5: rules[0]: " EXFIL_ROOT);
+
+	/* A long file name leaves less room; the list is still cut cleanly. */
+	char name[300];
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	sg_config_free(&loaded);
+	memset(&errs, 0, sizeof(errs));
+	cr_assert_eq(sg_config_load_buffer(&loaded, name, yaml, strlen(yaml), NULL, &errs), 0);
+	cr_assert_null(sg_policy_compile(&loaded, &errs));
+	cr_assert_eq(errs.count, 4);
+	size_t n = strlen(errs.msg[1]);
+	cr_assert(n < SG_CONFIG_ERROR_LEN - 1, "%s", errs.msg[1]);
+	cr_assert_str_eq(errs.msg[1] + n - 5, ", ...", "%s", errs.msg[1]);
+	cr_assert(strstr(errs.msg[1], ": rules[0]: exposed endpoints: POST /containers/sockguard-test/exec, "), "%s",
+		  errs.msg[1]);
 	sg_config_free(&loaded);
 }
 
