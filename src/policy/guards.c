@@ -198,8 +198,9 @@ static void report_list(const struct guard *g, const int32_t *by, int32_t rule, 
 		memcpy(kept + n, ", ...", 6);
 }
 
-/* Refuse the rule set unless acknowledged: the sentence at the first rule
- * that exposes an endpoint, then each exposing rule with its endpoints. */
+/* Refuse the rule set unless acknowledged: the sentence at the first (lowest
+ * index) rule that exposes an endpoint, then each exposing rule, in rule
+ * order, with its endpoints. */
 static int run_guard(const struct guard *g, const struct sg_guard_scope *s, bool insecure_ack,
 		     const struct sg_inspect_settings *rb, const struct sg_matcher *rules,
 		     struct sg_config_errors *errs)
@@ -209,23 +210,22 @@ static int run_guard(const struct guard *g, const struct sg_guard_scope *s, bool
 	if (insecure_ack || exposing_rules(g, rules, rb, by) == 0)
 		return 0;
 	char key[256];
-	bool first = true;
-	for (size_t i = 0; i < g->n; i++) {
-		bool seen = by[i] < 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = by[j] == by[i];
-		if (seen)
-			continue;
-		snprintf(key, sizeof(key), "%.200s[%d]", s->rules_key, (int)by[i]);
-		if (first && s->profile)
+	for (int32_t prev = -1;;) {
+		int32_t rule = INT32_MAX;
+		for (size_t i = 0; i < g->n; i++)
+			if (by[i] > prev && by[i] < rule)
+				rule = by[i];
+		if (rule == INT32_MAX)
+			return -1;
+		snprintf(key, sizeof(key), "%.200s[%d]", s->rules_key, (int)rule);
+		if (prev < 0 && s->profile)
 			sg_cfg_err_path(s->cfg, errs, key, "client profile \"%.60s\" %s", s->profile,
 					g->profile_sentence);
-		else if (first)
+		else if (prev < 0)
 			sg_cfg_err_path(s->cfg, errs, key, "%s", g->root_sentence);
-		first = false;
-		report_list(g, by, by[i], s->cfg, key, errs);
+		report_list(g, by, rule, s->cfg, key, errs);
+		prev = rule;
 	}
-	return -1;
 }
 
 int sg_guard_read_exfiltration(const struct sg_guard_scope *s, bool insecure_ack, const struct sg_matcher *rules,

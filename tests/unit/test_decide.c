@@ -386,3 +386,19 @@ Test(decide, guard_errors_name_the_env_variable)
 	cr_assert_str_eq(errs.msg[0], "config: rules[0]: " EXFIL_ROOT);
 	sg_config_free(&loaded);
 }
+
+Test(decide, guard_errors_follow_rule_order)
+{
+	/* rules[1] exposes the first catalogued endpoint, but rules[0] comes first in the file. */
+	static const char yaml[] = "rules:\n"
+				   "  - match: { method: GET, path: \"/images/get\" }\n"
+				   "    action: allow\n"
+				   "  - match: { method: GET, path: \"/containers/*/archive\" }\n"
+				   "    action: allow\n";
+	cr_assert_null(compile_yaml(yaml, NULL));
+	cr_assert_eq(errs.count, 3);
+	cr_assert_str_eq(errs.msg[0], "t.yaml:2:5: rules[0]: " EXFIL_ROOT);
+	cr_assert_str_eq(errs.msg[1], "t.yaml:2:5: rules[0]: exposed endpoints: GET /images/get");
+	cr_assert_str_eq(errs.msg[2], "t.yaml:4:5: rules[1]: exposed endpoints: GET /containers/sockguard-test/archive");
+	sg_config_free(&loaded);
+}
