@@ -282,14 +282,11 @@ static bool start_request(struct sg_worker *w, struct sg_conn *c)
 
 void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 {
-	struct sg_conn *c = w->free_conns;
-	if (!c || w->draining) {
+	struct sg_conn *c = w->draining ? NULL : sg_conn_alloc(w);
+	if (!c) {
 		close(fd);		/* full: refuse cleanly */
 		return;
 	}
-	w->free_conns = c->next_free;
-	w->nconns_live++;
-	c->next_free = NULL;
 	c->cfd = fd;
 	c->ufd = -1;
 	c->inflight = c->ntimeouts = 0;

@@ -34,13 +34,36 @@ struct io_uring_sqe *sg_worker_sqe(struct sg_worker *w)
 
 /* ---- pools ------------------------------------------------------------------- */
 
+/* Both tables are handed out lazily: released entries first, then the next
+ * never-used one. Nothing is written to an entry before it is first used,
+ * so an idle worker's tables cost address space, not RSS. */
+struct sg_conn *sg_conn_alloc(struct sg_worker *w)
+{
+	struct sg_conn *c = w->free_conns;
+	if (c) {
+		w->free_conns = c->next_free;
+	} else if (w->conns_used < w->opts->max_conns_per_worker) {
+		c = &w->conns[w->conns_used];
+		c->slot = w->conns_used++;
+		c->gen = 1;
+	} else {
+		return NULL;
+	}
+	c->next_free = NULL;
+	w->nconns_live++;
+	return c;
+}
+
 struct sg_reqctx *sg_ctx_get(struct sg_worker *w)
 {
 	struct sg_reqctx *x = w->free_ctx;
-	if (x) {
+	if (x)
 		w->free_ctx = x->next_free;
-		w->nfree_ctx--;
-	}
+	else if (w->ctx_used < w->opts->max_active_per_worker)
+		x = &w->ctx_mem[w->ctx_used++];
+	else
+		return NULL;
+	w->nfree_ctx--;
 	return x;
 }
 
@@ -112,20 +135,7 @@ int sg_worker_init(struct sg_worker *w)
 			return r;
 		w->free_arenas[w->nfree_arenas++] = &w->arenas[i];
 	}
-	for (unsigned i = n; i-- > 0;) {
-		struct sg_conn *c = &w->conns[i];
-		c->slot = i;
-		c->gen = 1;
-		c->cfd = c->ufd = -1;
-		c->next_free = w->free_conns;
-		w->free_conns = c;
-	}
-	for (unsigned i = o->max_active_per_worker; i-- > 0;) {
-		struct sg_reqctx *x = &w->ctx_mem[i];
-		x->next_free = w->free_ctx;
-		w->free_ctx = x;
-		w->nfree_ctx++;
-	}
+	w->nfree_ctx = o->max_active_per_worker;	/* slots and contexts: sg_conn_alloc(), sg_ctx_get() */
 	return 0;
 }
 
@@ -199,7 +209,7 @@ static void handle_cqe(struct sg_worker *w, const struct io_uring_cqe *cqe)
 		break;
 	}
 	uint32_t slot = sg_ud_slot(u);
-	if (slot >= w->opts->max_conns_per_worker)
+	if (slot >= w->conns_used)
 		return;
 	struct sg_conn *c = &w->conns[slot];
 	if (c->gen != sg_ud_gen(u) || c->state == SG_CS_FREE)
@@ -212,7 +222,7 @@ static void begin_drain(struct sg_worker *w)
 	w->draining = true;
 	w->drain_deadline_ns = sg_now_ns() + (uint64_t)w->opts->drain_timeout_ms * 1000000u;
 	stop_accepting(w);
-	for (unsigned i = 0; i < w->opts->max_conns_per_worker; i++)
+	for (unsigned i = 0; i < w->conns_used; i++)
 		if (w->conns[i].state != SG_CS_FREE)
 			sg_conn_drain(w, &w->conns[i]);
 }
@@ -237,7 +247,7 @@ void *sg_worker_main(void *arg)
 			if (w->nconns_live == 0)
 				break;
 			if (sg_now_ns() >= w->drain_deadline_ns) {
-				for (unsigned i = 0; i < w->opts->max_conns_per_worker; i++)
+				for (unsigned i = 0; i < w->conns_used; i++)
 					sg_conn_abort(w, &w->conns[i]);
 				if (w->nconns_live == 0)
 					break;
