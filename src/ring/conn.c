@@ -29,7 +29,8 @@
 
 static const char *const state_names[] = {
 	[SG_CS_FREE] = "FREE",		 [SG_CS_IDLE] = "IDLE",
-	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_BODY] = "INSPECT_BODY",
+	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_WAIT] = "INSPECT_WAIT",
+	[SG_CS_INSPECT_BODY] = "INSPECT_BODY",
 	[SG_CS_CONNECT_UP] = "CONNECT_UP", [SG_CS_FORWARD] = "FORWARD",
 	[SG_CS_HIJACK] = "HIJACK",	 [SG_CS_RESPOND] = "RESPOND",
 	[SG_CS_DRAIN] = "DRAIN",
@@ -217,7 +218,7 @@ static void release_ctx(struct sg_worker *w, struct sg_conn *c)
 	if (!x)
 		return;
 	if (x->arena) {
-		sg_arena_put(w, x->arena);
+		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
 	}
 	sg_ctx_put(w, x);
@@ -240,6 +241,7 @@ static void close_conn(struct sg_worker *w, struct sg_conn *c)
 {
 	if (c->state == SG_CS_CLOSING || c->state == SG_CS_FREE)
 		return;
+	sg_inspect_queue_unlink(w, c);
 	drop_upstream(w, c);
 	c->state = SG_CS_CLOSING;
 	if (c->inflight > 0) {
@@ -383,7 +385,7 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 	}
 	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
 	if (x->arena) {
-		sg_arena_put(w, x->arena);
+		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
 	}
 	if (left > 0) {
@@ -743,6 +745,8 @@ static void inspect_pump(struct sg_worker *w, struct sg_conn *c)
 	c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
 }
 
+static void inspect_body(struct sg_worker *w, struct sg_conn *c);
+
 static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
@@ -757,15 +761,27 @@ static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 		respond_too_large(w, c);
 		return;
 	}
-	x->arena = sg_arena_get(w);
+	x->arena = sg_inspect_arena_get(w, c, sg_inspect_class_of(limit));
 	if (!x->arena) {
-		respond_msg(w, c, 503, "too many inspected requests in flight", true);
+		/* all arenas of this class busy: queued until one is free
+		 * (sg_conn_inspect_resume) or the head timeout (503); the
+		 * watch notices the client hanging up meanwhile */
+		c->state = SG_CS_INSPECT_WAIT;
+		c_watch(w, c);
 		return;
 	}
+	inspect_body(w, c);
+}
+
+/* An arena is held: buffer the body into it. */
+static void inspect_body(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint32_t limit = x->verdict.body_limit;
 	uint64_t cap = x->req.framing == SG_FRAME_LENGTH ? x->req.content_length : limit;
 	/* The inspector decodes into the same arena: never let the body take
 	 * the scratch it needs (a chunked body reserves the whole limit). */
-	if (cap + SG_INSPECT_SCRATCH_BYTES > sg_arena_left(x->arena)) {
+	if (cap + sg_inspect_arena_scratch(w, x->arena) > sg_arena_left(x->arena)) {
 		respond_too_large(w, c);
 		return;
 	}
@@ -783,6 +799,21 @@ static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 		return;
 	}
 	inspect_pump(w, c);
+}
+
+void sg_conn_inspect_resume(struct sg_worker *w, struct sg_conn *c, struct sg_arena *a)
+{
+	c_unwatch(w, c);
+	c->ctx->arena = a;
+	c->state = SG_CS_INSPECT_BODY;
+	inspect_body(w, c);
+}
+
+void sg_conn_inspect_expired(struct sg_worker *w, struct sg_conn *c)
+{
+	c_unwatch(w, c);
+	c->state = SG_CS_INSPECT_BODY;
+	respond_msg(w, c, 503, "no inspection slot became free in time", true);
 }
 
 /* ---- the head ------------------------------------------------------------------------- */
@@ -1103,7 +1134,7 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		break;
 	case SG_OP_C_WATCH:
 		c->watch_pending = false;
-		if (res > 0 && c->state == SG_CS_FORWARD)
+		if (res > 0 && (c->state == SG_CS_FORWARD || c->state == SG_CS_INSPECT_WAIT))
 			close_conn(w, c);	/* the client hung up: drop the upstream request too */
 		break;
 	case SG_OP_C_UNWATCH:

@@ -23,6 +23,7 @@ enum sg_conn_state {
 	SG_CS_FREE = 0,		/* slot unused */
 	SG_CS_IDLE,		/* keep-alive: POLLIN armed with the idle timeout; no ctx */
 	SG_CS_READ_HEAD,	/* reading a head into ctx->cbuf; head deadline armed */
+	SG_CS_INSPECT_WAIT,	/* head read, queued for a free inspect arena (ring/inspect_queue.c) */
 	SG_CS_INSPECT_BODY,	/* buffering the body into an arena for the inspector */
 	SG_CS_CONNECT_UP,	/* connecting to the upstream socket (connect timeout) */
 	SG_CS_FORWARD,		/* head sent upstream; request body up, response down */
@@ -107,8 +108,12 @@ struct sg_conn {
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
 	int pipe_up[2], pipe_dn[2];	/* HIJACK splice pipes (client->upstream, upstream->client), -1 if none */
+	bool queued;			/* on an inspect queue (INSPECT_WAIT) */
+	uint8_t q_class;		/* enum sg_inspect_class of that queue */
 	struct sg_reqctx *ctx;
 	struct sg_conn *next_free;
+	struct sg_conn *q_next, *q_prev;	/* inspect queue links */
+	uint64_t q_deadline_ns;		/* queued: answered 503 after this */
 	struct __kernel_timespec c_ts, u_ts;	/* linked timeouts read these at submit */
 	struct sg_client_identity id;
 };
@@ -118,6 +123,10 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx);
 
 /* One completion for connection c (generation already checked). */
 void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint32_t uepoch, int res);
+
+/* A queued connection (INSPECT_WAIT) got arena a / waited too long (503). */
+void sg_conn_inspect_resume(struct sg_worker *w, struct sg_conn *c, struct sg_arena *a);
+void sg_conn_inspect_expired(struct sg_worker *w, struct sg_conn *c);
 
 /* Graceful shutdown: close if idle, otherwise close when the request ends. */
 void sg_conn_drain(struct sg_worker *w, struct sg_conn *c);

@@ -74,22 +74,6 @@ void sg_ctx_put(struct sg_worker *w, struct sg_reqctx *x)
 	w->nfree_ctx++;
 }
 
-struct sg_arena *sg_arena_get(struct sg_worker *w)
-{
-	if (w->nfree_arenas == 0)
-		return NULL;
-	return w->free_arenas[--w->nfree_arenas];
-}
-
-void sg_arena_put(struct sg_worker *w, struct sg_arena *a)
-{
-	if (a->high_water > (1u << 20))
-		madvise(a->base, a->cap, MADV_DONTNEED);	/* give big bodies back */
-	sg_arena_reset(a);
-	a->high_water = 0;
-	w->free_arenas[w->nfree_arenas++] = a;
-}
-
 void sg_conn_free(struct sg_worker *w, struct sg_conn *c)
 {
 	c->state = SG_CS_FREE;
@@ -121,20 +105,13 @@ int sg_worker_init(struct sg_worker *w)
 	w->conns = mmap(NULL, sizeof(struct sg_conn) * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	w->ctx_mem = mmap(NULL, sizeof(struct sg_reqctx) * o->max_active_per_worker, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	unsigned na = o->inspect_slots_per_worker;
-	w->arenas = mmap(NULL, sizeof(struct sg_arena) * na + sizeof(void *) * na, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	w->up_idle = mmap(NULL, sizeof(int) * (o->upstream_pool_per_worker + 1), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w->conns == MAP_FAILED || w->ctx_mem == MAP_FAILED || w->arenas == MAP_FAILED || w->up_idle == MAP_FAILED)
+	if (w->conns == MAP_FAILED || w->ctx_mem == MAP_FAILED || w->up_idle == MAP_FAILED)
 		return -ENOMEM;
-	w->free_arenas = (struct sg_arena **)(w->arenas + na);
-	for (unsigned i = 0; i < na; i++) {
-		r = sg_arena_init(&w->arenas[i], o->inspect_arena_bytes);
-		if (r < 0)
-			return r;
-		w->free_arenas[w->nfree_arenas++] = &w->arenas[i];
-	}
+	r = sg_inspect_pools_init(w);
+	if (r < 0)
+		return r;
 	w->nfree_ctx = o->max_active_per_worker;	/* slots and contexts: sg_conn_alloc(), sg_ctx_get() */
 	return 0;
 }
@@ -143,12 +120,7 @@ void sg_worker_destroy(struct sg_worker *w)
 {
 	const struct sg_server_opts *o = w->opts;
 	sg_upstream_pool_clear(w);
-	if (w->arenas && w->arenas != MAP_FAILED) {
-		for (unsigned i = 0; i < o->inspect_slots_per_worker; i++)
-			sg_arena_destroy(&w->arenas[i]);
-		munmap(w->arenas, sizeof(struct sg_arena) * o->inspect_slots_per_worker +
-					  sizeof(void *) * o->inspect_slots_per_worker);
-	}
+	sg_inspect_pools_destroy(w);
 	if (w->conns && w->conns != MAP_FAILED)
 		munmap(w->conns, sizeof(struct sg_conn) * o->max_conns_per_worker);
 	if (w->ctx_mem && w->ctx_mem != MAP_FAILED)
@@ -270,6 +242,8 @@ void *sg_worker_main(void *arg)
 			n++;
 		}
 		io_uring_cq_advance(&w->ring, n);
+		if (sg_inspect_queued(w))
+			sg_inspect_queue_run(w, sg_now_ns());
 	}
 	sg_rcu_offline(w->rcu_slot);
 	return NULL;

@@ -15,6 +15,7 @@
 
 #include "base/arena.h"
 #include "ring/conn.h"
+#include "ring/inspect_queue.h"
 #include "ring/server.h"
 #include "ring/ud.h"
 
@@ -42,9 +43,7 @@ struct sg_worker {
 	unsigned ctx_used;		/* contexts [0, ctx_used) were ever handed out */
 	unsigned nfree_ctx;		/* free list + never used */
 
-	struct sg_arena *arenas;	/* inspect_slots arenas */
-	struct sg_arena **free_arenas;
-	unsigned nfree_arenas;
+	struct sg_inspect_pool inspect[SG_INSPECT_CLASSES];	/* ring/inspect_queue.h */
 
 	int *up_idle;			/* idle upstream keep-alive fds (stack) */
 	unsigned n_up_idle;
@@ -68,8 +67,6 @@ struct io_uring_sqe *sg_worker_sqe(struct sg_worker *w);
 struct sg_conn *sg_conn_alloc(struct sg_worker *w);
 struct sg_reqctx *sg_ctx_get(struct sg_worker *w);
 void sg_ctx_put(struct sg_worker *w, struct sg_reqctx *x);
-struct sg_arena *sg_arena_get(struct sg_worker *w);
-void sg_arena_put(struct sg_worker *w, struct sg_arena *a);
 void sg_conn_free(struct sg_worker *w, struct sg_conn *c);
 
 /* Upstream keep-alive pool (ring/upstream_pool.c). */
