@@ -33,7 +33,7 @@ static const char *const state_names[] = {
 	[SG_CS_INSPECT_BODY] = "INSPECT_BODY",
 	[SG_CS_CONNECT_UP] = "CONNECT_UP", [SG_CS_FORWARD] = "FORWARD",
 	[SG_CS_HIJACK] = "HIJACK",	 [SG_CS_RESPOND] = "RESPOND",
-	[SG_CS_DRAIN] = "DRAIN",
+	[SG_CS_DISCARD_BODY] = "DISCARD_BODY", [SG_CS_DRAIN] = "DRAIN",
 	[SG_CS_CLOSING] = "CLOSING",
 };
 
@@ -325,8 +325,9 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 static void respond(struct sg_worker *w, struct sg_conn *c, unsigned status, sg_slice body, bool close)
 {
 	struct sg_reqctx *x = c->ctx;
-	/* a body we did not consume leaves the stream unframed: close after */
-	if (close || !x->rp.message_done || c->c_recv_pending)
+	/* a body we did not consume leaves the stream unframed: close after,
+	 * unless it is a denied body we read to its end (DISCARD_BODY) */
+	if (close || (!x->rp.message_done && !x->discard_body) || c->c_recv_pending)
 		x->close_after = true;
 	size_t n = sg_http_write_response(x->sbuf, sizeof(x->sbuf), status, body, !x->close_after);
 	if (x->head_method && n >= body.len)
@@ -816,6 +817,57 @@ void sg_conn_inspect_expired(struct sg_worker *w, struct sg_conn *c)
 	respond_msg(w, c, 503, "no inspection slot became free in time", true);
 }
 
+/* ---- a denied body ------------------------------------------------------------------- */
+
+/* Keep the connection after a deny by reading the body to its end, when it
+ * is bounded: a Content-Length up to SG_DISCARD_MAX, or chunked (cut off at
+ * the same bound). Not with Expect: 100-continue: that client may never
+ * send the body it was not invited to. */
+static bool discardable(const struct sg_reqctx *x)
+{
+	if (x->req.expect_continue || x->close_after)
+		return false;
+	if (x->req.framing == SG_FRAME_LENGTH)
+		return x->req.content_length <= SG_DISCARD_MAX;
+	return x->req.framing == SG_FRAME_CHUNKED;
+}
+
+/* The body is framed by the request's own llhttp parser (no sink): its
+ * bytes are never looked at as a request, and the next head starts exactly
+ * where the message ends. */
+static void discard_pump(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	while (!x->rp.message_done && x->c_off < x->c_len) {
+		long used = sg_http_req_feed_body(&x->rp, x->cbuf + x->c_off, x->c_len - x->c_off);
+		if (used < 0) {
+			x->close_after = true;	/* malformed framing: nothing after it is trusted */
+			begin_drain(w, c);
+			return;
+		}
+		x->c_off += (uint32_t)used;
+		x->drained += (uint32_t)used;
+	}
+	if (x->rp.message_done) {
+		request_over(w, c);
+		return;
+	}
+	if (x->drained > SG_DISCARD_MAX) {
+		x->close_after = true;
+		begin_drain(w, c);
+		return;
+	}
+	x->c_off = x->c_len = x->head_len;
+	c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
+}
+
+static void begin_discard(struct sg_worker *w, struct sg_conn *c)
+{
+	c->state = SG_CS_DISCARD_BODY;
+	c->ctx->drained = 0;
+	discard_pump(w, c);
+}
+
 /* ---- the head ------------------------------------------------------------------------- */
 
 static void process_head(struct sg_worker *w, struct sg_conn *c)
@@ -862,6 +914,7 @@ static void process_head(struct sg_worker *w, struct sg_conn *c)
 	sg_policy_decide(sg_policy_current(), &x->view, &x->verdict);
 	switch (x->verdict.kind) {
 	case SG_VERDICT_DENY:
+		x->discard_body = discardable(x);
 		respond_verdict(w, c, &x->verdict, false);
 		return;
 	case SG_VERDICT_INSPECT:
@@ -921,6 +974,14 @@ static void on_c_recv(struct sg_worker *w, struct sg_conn *c, int res)
 		x->c_len += (uint32_t)res;
 		hijack_up(w, c);
 		return;
+	case SG_CS_DISCARD_BODY:
+		if (res <= 0) {
+			close_conn(w, c);
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		discard_pump(w, c);
+		return;
 	case SG_CS_DRAIN:
 		x->drained += res > 0 ? (uint32_t)res : 0;
 		if (res <= 0 || x->drained > (1u << 20)) {
@@ -962,6 +1023,8 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 	case SG_CS_RESPOND:
 		if (x->close_after && !w->draining)
 			begin_drain(w, c);
+		else if (x->discard_body && !x->rp.message_done && !w->draining)
+			begin_discard(w, c);
 		else
 			request_over(w, c);
 		return;

@@ -29,6 +29,7 @@ enum sg_conn_state {
 	SG_CS_FORWARD,		/* head sent upstream; request body up, response down */
 	SG_CS_HIJACK,		/* raw bidirectional pump after 101 / raw-stream */
 	SG_CS_RESPOND,		/* sending a proxy-made response (deny, 4xx, 502) */
+	SG_CS_DISCARD_BODY,	/* after a deny: reading the refused body to its end (framed, bounded) */
 	SG_CS_DRAIN,		/* lingering close: our write side shut, discarding input briefly */
 	SG_CS_CLOSING,		/* sockets shut; waiting for in-flight ops before free */
 };
@@ -38,6 +39,7 @@ const char *sg_conn_state_to_str(enum sg_conn_state s);
 #define SG_CBUF_SIZE (SG_HTTP_MAX_HEAD + 65536u)	/* head + body window */
 #define SG_UBUF_SIZE 131072u				/* response relay */
 #define SG_SBUF_SIZE (SG_HTTP_MAX_HEAD + 4096u)		/* serialized head / own responses */
+#define SG_DISCARD_MAX (1u << 20)	/* denied body read and dropped to keep the connection; more: close */
 
 /* Per-request state; lives only while a request is active. */
 struct sg_reqctx {
@@ -68,6 +70,7 @@ struct sg_reqctx {
 	bool sending_continue;		/* the client send in flight is our "100 Continue" */
 	bool inspected;
 	bool head_method;		/* the parsed request is HEAD: our responses carry no body */
+	bool discard_body;		/* denied at the head: the body is read and dropped, keep-alive */
 	struct sg_verdict verdict;
 	struct sg_request_view view;
 	sg_slice canon, upath;
