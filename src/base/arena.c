@@ -19,6 +19,8 @@ int sg_arena_init(struct sg_arena *a, size_t cap)
 	a->cap = cap;
 	a->used = 0;
 	a->high_water = 0;
+	a->touched = 0;
+	sg_arena_set_keep(a, (size_t)1 << 20);
 	return 0;
 }
 
@@ -27,7 +29,7 @@ void sg_arena_destroy(struct sg_arena *a)
 	if (a->base)
 		munmap(a->base, a->cap);
 	a->base = NULL;
-	a->cap = a->used = a->high_water = 0;
+	a->cap = a->used = a->high_water = a->touched = a->keep = 0;
 }
 
 void *sg_arena_alloc(struct sg_arena *a, size_t n)
@@ -36,8 +38,11 @@ void *sg_arena_alloc(struct sg_arena *a, size_t n)
 	if (start > a->cap || n > a->cap - start)
 		return NULL;
 	a->used = start + n;
-	if (a->used > a->high_water)
-		a->high_water = a->used;
+	if (a->used > a->touched) {
+		a->touched = a->used;
+		if (a->used > a->high_water)
+			a->high_water = a->used;
+	}
 	return a->base + start;
 }
 
@@ -62,11 +67,22 @@ char *sg_arena_strndup(struct sg_arena *a, const char *s, size_t n)
 	return p;
 }
 
+void sg_arena_set_keep(struct sg_arena *a, size_t keep)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	keep = (keep + page - 1) & ~(page - 1);
+	a->keep = keep < a->cap ? keep : a->cap;
+}
+
 void sg_arena_reset(struct sg_arena *a)
 {
-	/* Give large scratch back to the kernel only when a request used a lot,
-	 * so an idle worker's RSS stays small after one big body. */
-	if (a->used > (size_t)(1u << 20))
-		madvise(a->base + (1u << 20), a->cap - (1u << 20), MADV_DONTNEED);
+	/* Only the pages this request touched past `keep`: the madvise costs
+	 * one call, and nothing when the request stayed small. */
+	if (a->keep && a->touched > a->keep) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		size_t end = (a->touched + page - 1) & ~(page - 1);
+		madvise(a->base + a->keep, (end < a->cap ? end : a->cap) - a->keep, MADV_DONTNEED);
+	}
+	a->touched = 0;
 	a->used = 0;
 }

@@ -15,6 +15,9 @@ struct sg_arena {
 	size_t cap;
 	size_t used;
 	size_t high_water;	/* largest `used` seen; for stats and sizing */
+	size_t keep;		/* bytes that stay resident across resets (default 1 MiB);
+				 * 0: never madvise (an arena over memory it does not own) */
+	size_t touched;		/* largest `used` since the last reset */
 };
 
 /* Reserve `cap` bytes (rounded up to pages). Returns 0 or -errno. */
@@ -33,6 +36,10 @@ static inline size_t sg_arena_mark(const struct sg_arena *a) { return a->used; }
 static inline void sg_arena_rewind(struct sg_arena *a, size_t mark) { if (mark <= a->used) a->used = mark; }
 static inline size_t sg_arena_left(const struct sg_arena *a) { return a->cap - a->used; }
 
+/* Drop everything. Pages touched beyond `keep` since the last reset go back
+ * to the kernel (MADV_DONTNEED), so one big request does not pin its RSS. */
 void sg_arena_reset(struct sg_arena *a);
+/* Set `keep` (rounded up to pages). */
+void sg_arena_set_keep(struct sg_arena *a, size_t keep);
 
 #endif

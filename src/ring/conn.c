@@ -29,10 +29,11 @@
 
 static const char *const state_names[] = {
 	[SG_CS_FREE] = "FREE",		 [SG_CS_IDLE] = "IDLE",
-	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_BODY] = "INSPECT_BODY",
+	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_WAIT] = "INSPECT_WAIT",
+	[SG_CS_INSPECT_BODY] = "INSPECT_BODY",
 	[SG_CS_CONNECT_UP] = "CONNECT_UP", [SG_CS_FORWARD] = "FORWARD",
 	[SG_CS_HIJACK] = "HIJACK",	 [SG_CS_RESPOND] = "RESPOND",
-	[SG_CS_DRAIN] = "DRAIN",
+	[SG_CS_DISCARD_BODY] = "DISCARD_BODY", [SG_CS_DRAIN] = "DRAIN",
 	[SG_CS_CLOSING] = "CLOSING",
 };
 
@@ -217,7 +218,7 @@ static void release_ctx(struct sg_worker *w, struct sg_conn *c)
 	if (!x)
 		return;
 	if (x->arena) {
-		sg_arena_put(w, x->arena);
+		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
 	}
 	sg_ctx_put(w, x);
@@ -240,6 +241,7 @@ static void close_conn(struct sg_worker *w, struct sg_conn *c)
 {
 	if (c->state == SG_CS_CLOSING || c->state == SG_CS_FREE)
 		return;
+	sg_inspect_queue_unlink(w, c);
 	drop_upstream(w, c);
 	c->state = SG_CS_CLOSING;
 	if (c->inflight > 0) {
@@ -282,14 +284,11 @@ static bool start_request(struct sg_worker *w, struct sg_conn *c)
 
 void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 {
-	struct sg_conn *c = w->free_conns;
-	if (!c || w->draining) {
+	struct sg_conn *c = w->draining ? NULL : sg_conn_alloc(w);
+	if (!c) {
 		close(fd);		/* full: refuse cleanly */
 		return;
 	}
-	w->free_conns = c->next_free;
-	w->nconns_live++;
-	c->next_free = NULL;
 	c->cfd = fd;
 	c->ufd = -1;
 	c->inflight = c->ntimeouts = 0;
@@ -326,8 +325,9 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 static void respond(struct sg_worker *w, struct sg_conn *c, unsigned status, sg_slice body, bool close)
 {
 	struct sg_reqctx *x = c->ctx;
-	/* a body we did not consume leaves the stream unframed: close after */
-	if (close || !x->rp.message_done || c->c_recv_pending)
+	/* a body we did not consume leaves the stream unframed: close after,
+	 * unless it is a denied body we read to its end (DISCARD_BODY) */
+	if (close || (!x->rp.message_done && !x->discard_body) || c->c_recv_pending)
 		x->close_after = true;
 	size_t n = sg_http_write_response(x->sbuf, sizeof(x->sbuf), status, body, !x->close_after);
 	if (x->head_method && n >= body.len)
@@ -386,7 +386,7 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 	}
 	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
 	if (x->arena) {
-		sg_arena_put(w, x->arena);
+		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
 	}
 	if (left > 0) {
@@ -746,6 +746,8 @@ static void inspect_pump(struct sg_worker *w, struct sg_conn *c)
 	c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
 }
 
+static void inspect_body(struct sg_worker *w, struct sg_conn *c);
+
 static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
@@ -760,15 +762,27 @@ static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 		respond_too_large(w, c);
 		return;
 	}
-	x->arena = sg_arena_get(w);
+	x->arena = sg_inspect_arena_get(w, c, sg_inspect_class_of(limit));
 	if (!x->arena) {
-		respond_msg(w, c, 503, "too many inspected requests in flight", true);
+		/* all arenas of this class busy: queued until one is free
+		 * (sg_conn_inspect_resume) or the head timeout (503); the
+		 * watch notices the client hanging up meanwhile */
+		c->state = SG_CS_INSPECT_WAIT;
+		c_watch(w, c);
 		return;
 	}
+	inspect_body(w, c);
+}
+
+/* An arena is held: buffer the body into it. */
+static void inspect_body(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint32_t limit = x->verdict.body_limit;
 	uint64_t cap = x->req.framing == SG_FRAME_LENGTH ? x->req.content_length : limit;
 	/* The inspector decodes into the same arena: never let the body take
 	 * the scratch it needs (a chunked body reserves the whole limit). */
-	if (cap + SG_INSPECT_SCRATCH_BYTES > sg_arena_left(x->arena)) {
+	if (cap + sg_inspect_arena_scratch(w, x->arena) > sg_arena_left(x->arena)) {
 		respond_too_large(w, c);
 		return;
 	}
@@ -786,6 +800,72 @@ static void start_inspect(struct sg_worker *w, struct sg_conn *c)
 		return;
 	}
 	inspect_pump(w, c);
+}
+
+void sg_conn_inspect_resume(struct sg_worker *w, struct sg_conn *c, struct sg_arena *a)
+{
+	c_unwatch(w, c);
+	c->ctx->arena = a;
+	c->state = SG_CS_INSPECT_BODY;
+	inspect_body(w, c);
+}
+
+void sg_conn_inspect_expired(struct sg_worker *w, struct sg_conn *c)
+{
+	c_unwatch(w, c);
+	c->state = SG_CS_INSPECT_BODY;
+	respond_msg(w, c, 503, "no inspection slot became free in time", true);
+}
+
+/* ---- a denied body ------------------------------------------------------------------- */
+
+/* Keep the connection after a deny by reading the body to its end, when it
+ * is bounded: a Content-Length up to SG_DISCARD_MAX, or chunked (cut off at
+ * the same bound). Not with Expect: 100-continue: that client may never
+ * send the body it was not invited to. */
+static bool discardable(const struct sg_reqctx *x)
+{
+	if (x->req.expect_continue || x->close_after)
+		return false;
+	if (x->req.framing == SG_FRAME_LENGTH)
+		return x->req.content_length <= SG_DISCARD_MAX;
+	return x->req.framing == SG_FRAME_CHUNKED;
+}
+
+/* The body is framed by the request's own llhttp parser (no sink): its
+ * bytes are never looked at as a request, and the next head starts exactly
+ * where the message ends. */
+static void discard_pump(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	while (!x->rp.message_done && x->c_off < x->c_len) {
+		long used = sg_http_req_feed_body(&x->rp, x->cbuf + x->c_off, x->c_len - x->c_off);
+		if (used < 0) {
+			x->close_after = true;	/* malformed framing: nothing after it is trusted */
+			begin_drain(w, c);
+			return;
+		}
+		x->c_off += (uint32_t)used;
+		x->drained += (uint32_t)used;
+	}
+	if (x->rp.message_done) {
+		request_over(w, c);
+		return;
+	}
+	if (x->drained > SG_DISCARD_MAX) {
+		x->close_after = true;
+		begin_drain(w, c);
+		return;
+	}
+	x->c_off = x->c_len = x->head_len;
+	c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
+}
+
+static void begin_discard(struct sg_worker *w, struct sg_conn *c)
+{
+	c->state = SG_CS_DISCARD_BODY;
+	c->ctx->drained = 0;
+	discard_pump(w, c);
 }
 
 /* ---- the head ------------------------------------------------------------------------- */
@@ -834,6 +914,7 @@ static void process_head(struct sg_worker *w, struct sg_conn *c)
 	sg_policy_decide(sg_policy_current(), &x->view, &x->verdict);
 	switch (x->verdict.kind) {
 	case SG_VERDICT_DENY:
+		x->discard_body = discardable(x);
 		respond_verdict(w, c, &x->verdict, false);
 		return;
 	case SG_VERDICT_INSPECT:
@@ -893,6 +974,14 @@ static void on_c_recv(struct sg_worker *w, struct sg_conn *c, int res)
 		x->c_len += (uint32_t)res;
 		hijack_up(w, c);
 		return;
+	case SG_CS_DISCARD_BODY:
+		if (res <= 0) {
+			close_conn(w, c);
+			return;
+		}
+		x->c_len += (uint32_t)res;
+		discard_pump(w, c);
+		return;
 	case SG_CS_DRAIN:
 		x->drained += res > 0 ? (uint32_t)res : 0;
 		if (res <= 0 || x->drained > (1u << 20)) {
@@ -934,6 +1023,8 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 	case SG_CS_RESPOND:
 		if (x->close_after && !w->draining)
 			begin_drain(w, c);
+		else if (x->discard_body && !x->rp.message_done && !w->draining)
+			begin_discard(w, c);
 		else
 			request_over(w, c);
 		return;
@@ -1106,7 +1197,7 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		break;
 	case SG_OP_C_WATCH:
 		c->watch_pending = false;
-		if (res > 0 && c->state == SG_CS_FORWARD)
+		if (res > 0 && (c->state == SG_CS_FORWARD || c->state == SG_CS_INSPECT_WAIT))
 			close_conn(w, c);	/* the client hung up: drop the upstream request too */
 		break;
 	case SG_OP_C_UNWATCH:

@@ -23,11 +23,13 @@ enum sg_conn_state {
 	SG_CS_FREE = 0,		/* slot unused */
 	SG_CS_IDLE,		/* keep-alive: POLLIN armed with the idle timeout; no ctx */
 	SG_CS_READ_HEAD,	/* reading a head into ctx->cbuf; head deadline armed */
+	SG_CS_INSPECT_WAIT,	/* head read, queued for a free inspect arena (ring/inspect_queue.c) */
 	SG_CS_INSPECT_BODY,	/* buffering the body into an arena for the inspector */
 	SG_CS_CONNECT_UP,	/* connecting to the upstream socket (connect timeout) */
 	SG_CS_FORWARD,		/* head sent upstream; request body up, response down */
 	SG_CS_HIJACK,		/* raw bidirectional pump after 101 / raw-stream */
 	SG_CS_RESPOND,		/* sending a proxy-made response (deny, 4xx, 502) */
+	SG_CS_DISCARD_BODY,	/* after a deny: reading the refused body to its end (framed, bounded) */
 	SG_CS_DRAIN,		/* lingering close: our write side shut, discarding input briefly */
 	SG_CS_CLOSING,		/* sockets shut; waiting for in-flight ops before free */
 };
@@ -37,6 +39,7 @@ const char *sg_conn_state_to_str(enum sg_conn_state s);
 #define SG_CBUF_SIZE (SG_HTTP_MAX_HEAD + 65536u)	/* head + body window */
 #define SG_UBUF_SIZE 131072u				/* response relay */
 #define SG_SBUF_SIZE (SG_HTTP_MAX_HEAD + 4096u)		/* serialized head / own responses */
+#define SG_DISCARD_MAX (1u << 20)	/* denied body read and dropped to keep the connection; more: close */
 
 /* Per-request state; lives only while a request is active. */
 struct sg_reqctx {
@@ -67,6 +70,7 @@ struct sg_reqctx {
 	bool sending_continue;		/* the client send in flight is our "100 Continue" */
 	bool inspected;
 	bool head_method;		/* the parsed request is HEAD: our responses carry no body */
+	bool discard_body;		/* denied at the head: the body is read and dropped, keep-alive */
 	struct sg_verdict verdict;
 	struct sg_request_view view;
 	sg_slice canon, upath;
@@ -107,8 +111,12 @@ struct sg_conn {
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
 	int pipe_up[2], pipe_dn[2];	/* HIJACK splice pipes (client->upstream, upstream->client), -1 if none */
+	bool queued;			/* on an inspect queue (INSPECT_WAIT) */
+	uint8_t q_class;		/* enum sg_inspect_class of that queue */
 	struct sg_reqctx *ctx;
 	struct sg_conn *next_free;
+	struct sg_conn *q_next, *q_prev;	/* inspect queue links */
+	uint64_t q_deadline_ns;		/* queued: answered 503 after this */
 	struct __kernel_timespec c_ts, u_ts;	/* linked timeouts read these at submit */
 	struct sg_client_identity id;
 };
@@ -118,6 +126,10 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx);
 
 /* One completion for connection c (generation already checked). */
 void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint32_t uepoch, int res);
+
+/* A queued connection (INSPECT_WAIT) got arena a / waited too long (503). */
+void sg_conn_inspect_resume(struct sg_worker *w, struct sg_conn *c, struct sg_arena *a);
+void sg_conn_inspect_expired(struct sg_worker *w, struct sg_conn *c);
 
 /* Graceful shutdown: close if idle, otherwise close when the request ends. */
 void sg_conn_drain(struct sg_worker *w, struct sg_conn *c);

@@ -44,10 +44,10 @@ void sg_server_opts_defaults(struct sg_server_opts *o)
 		o->connect_timeout_ms = 5000;
 	if (!o->drain_timeout_ms)
 		o->drain_timeout_ms = 10000;
-	if (!o->inspect_arena_bytes)
-		o->inspect_arena_bytes = (64u << 20) + SG_INSPECT_SCRATCH_BYTES;
 	if (!o->inspect_slots_per_worker)
-		o->inspect_slots_per_worker = 64;	/* virtual reservations; touched only when used */
+		o->inspect_slots_per_worker = 64;	/* 4 MiB virtual each; touched only when used */
+	if (!o->inspect_big_slots_per_worker)
+		o->inspect_big_slots_per_worker = 8;	/* 80 MiB virtual each */
 }
 
 int sg_server_run(const struct sg_server_opts *in)

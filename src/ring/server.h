@@ -12,9 +12,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Arena bytes an inspector keeps for its own decoding (JSON DOM, query
- * unescaping, tar names) beyond the buffered body itself. */
-#define SG_INSPECT_SCRATCH_BYTES (16u << 20)
+/* Two classes of inspect arenas (ring/inspect_queue.c). A body whose
+ * limit fits the small class (JSON: container create, exec, volumes...,
+ * at most 1 MiB) takes a small arena; tar bodies (build context, archive
+ * PUT, image load, plugin create, up to 64 MiB) a big one. Each arena is
+ * the body limit plus the scratch its inspector decodes into (body copy
+ * with padding, unescaped strings, tar names). All of it is virtual and
+ * touched lazily; pages past SG_INSPECT_KEEP_BYTES go back to the kernel
+ * when a request ends. */
+#define SG_INSPECT_SMALL_BODY_MAX (1u << 20)
+#define SG_INSPECT_SMALL_SCRATCH (3u << 20)
+#define SG_INSPECT_BIG_BODY_MAX (64u << 20)
+#define SG_INSPECT_BIG_SCRATCH (16u << 20)
+#define SG_INSPECT_KEEP_BYTES (64u << 10)
 
 struct sg_server_opts {
 	const char *listen_socket;	/* unix listener path, or NULL */
@@ -30,9 +40,10 @@ struct sg_server_opts {
 	unsigned idle_timeout_ms;	/* keep-alive idle, default 120000 */
 	unsigned connect_timeout_ms;	/* upstream connect, default 5000 */
 	unsigned drain_timeout_ms;	/* graceful shutdown bound, default 10000 */
-	uint32_t inspect_arena_bytes;	/* per in-flight inspected body: the largest body limit
-					 * (64 MiB tar) + SG_INSPECT_SCRATCH_BYTES; virtual, touched lazily */
-	unsigned inspect_slots_per_worker; /* concurrent inspected bodies per worker, default 64; beyond: 503 */
+	unsigned inspect_slots_per_worker; /* small (JSON) inspect arenas per worker, default 64 */
+	unsigned inspect_big_slots_per_worker; /* big (tar) inspect arenas per worker, default 8.
+					 * A request that finds none free waits (FIFO) up to
+					 * head_timeout_ms, then 503. */
 	bool quiet;			/* no "listening" line */
 };
 

@@ -34,13 +34,36 @@ struct io_uring_sqe *sg_worker_sqe(struct sg_worker *w)
 
 /* ---- pools ------------------------------------------------------------------- */
 
+/* Both tables are handed out lazily: released entries first, then the next
+ * never-used one. Nothing is written to an entry before it is first used,
+ * so an idle worker's tables cost address space, not RSS. */
+struct sg_conn *sg_conn_alloc(struct sg_worker *w)
+{
+	struct sg_conn *c = w->free_conns;
+	if (c) {
+		w->free_conns = c->next_free;
+	} else if (w->conns_used < w->opts->max_conns_per_worker) {
+		c = &w->conns[w->conns_used];
+		c->slot = w->conns_used++;
+		c->gen = 1;
+	} else {
+		return NULL;
+	}
+	c->next_free = NULL;
+	w->nconns_live++;
+	return c;
+}
+
 struct sg_reqctx *sg_ctx_get(struct sg_worker *w)
 {
 	struct sg_reqctx *x = w->free_ctx;
-	if (x) {
+	if (x)
 		w->free_ctx = x->next_free;
-		w->nfree_ctx--;
-	}
+	else if (w->ctx_used < w->opts->max_active_per_worker)
+		x = &w->ctx_mem[w->ctx_used++];
+	else
+		return NULL;
+	w->nfree_ctx--;
 	return x;
 }
 
@@ -49,22 +72,6 @@ void sg_ctx_put(struct sg_worker *w, struct sg_reqctx *x)
 	x->next_free = w->free_ctx;
 	w->free_ctx = x;
 	w->nfree_ctx++;
-}
-
-struct sg_arena *sg_arena_get(struct sg_worker *w)
-{
-	if (w->nfree_arenas == 0)
-		return NULL;
-	return w->free_arenas[--w->nfree_arenas];
-}
-
-void sg_arena_put(struct sg_worker *w, struct sg_arena *a)
-{
-	if (a->high_water > (1u << 20))
-		madvise(a->base, a->cap, MADV_DONTNEED);	/* give big bodies back */
-	sg_arena_reset(a);
-	a->high_water = 0;
-	w->free_arenas[w->nfree_arenas++] = a;
 }
 
 void sg_conn_free(struct sg_worker *w, struct sg_conn *c)
@@ -98,34 +105,14 @@ int sg_worker_init(struct sg_worker *w)
 	w->conns = mmap(NULL, sizeof(struct sg_conn) * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	w->ctx_mem = mmap(NULL, sizeof(struct sg_reqctx) * o->max_active_per_worker, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	unsigned na = o->inspect_slots_per_worker;
-	w->arenas = mmap(NULL, sizeof(struct sg_arena) * na + sizeof(void *) * na, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	w->up_idle = mmap(NULL, sizeof(int) * (o->upstream_pool_per_worker + 1), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w->conns == MAP_FAILED || w->ctx_mem == MAP_FAILED || w->arenas == MAP_FAILED || w->up_idle == MAP_FAILED)
+	if (w->conns == MAP_FAILED || w->ctx_mem == MAP_FAILED || w->up_idle == MAP_FAILED)
 		return -ENOMEM;
-	w->free_arenas = (struct sg_arena **)(w->arenas + na);
-	for (unsigned i = 0; i < na; i++) {
-		r = sg_arena_init(&w->arenas[i], o->inspect_arena_bytes);
-		if (r < 0)
-			return r;
-		w->free_arenas[w->nfree_arenas++] = &w->arenas[i];
-	}
-	for (unsigned i = n; i-- > 0;) {
-		struct sg_conn *c = &w->conns[i];
-		c->slot = i;
-		c->gen = 1;
-		c->cfd = c->ufd = -1;
-		c->next_free = w->free_conns;
-		w->free_conns = c;
-	}
-	for (unsigned i = o->max_active_per_worker; i-- > 0;) {
-		struct sg_reqctx *x = &w->ctx_mem[i];
-		x->next_free = w->free_ctx;
-		w->free_ctx = x;
-		w->nfree_ctx++;
-	}
+	r = sg_inspect_pools_init(w);
+	if (r < 0)
+		return r;
+	w->nfree_ctx = o->max_active_per_worker;	/* slots and contexts: sg_conn_alloc(), sg_ctx_get() */
 	return 0;
 }
 
@@ -133,12 +120,7 @@ void sg_worker_destroy(struct sg_worker *w)
 {
 	const struct sg_server_opts *o = w->opts;
 	sg_upstream_pool_clear(w);
-	if (w->arenas && w->arenas != MAP_FAILED) {
-		for (unsigned i = 0; i < o->inspect_slots_per_worker; i++)
-			sg_arena_destroy(&w->arenas[i]);
-		munmap(w->arenas, sizeof(struct sg_arena) * o->inspect_slots_per_worker +
-					  sizeof(void *) * o->inspect_slots_per_worker);
-	}
+	sg_inspect_pools_destroy(w);
 	if (w->conns && w->conns != MAP_FAILED)
 		munmap(w->conns, sizeof(struct sg_conn) * o->max_conns_per_worker);
 	if (w->ctx_mem && w->ctx_mem != MAP_FAILED)
@@ -199,7 +181,7 @@ static void handle_cqe(struct sg_worker *w, const struct io_uring_cqe *cqe)
 		break;
 	}
 	uint32_t slot = sg_ud_slot(u);
-	if (slot >= w->opts->max_conns_per_worker)
+	if (slot >= w->conns_used)
 		return;
 	struct sg_conn *c = &w->conns[slot];
 	if (c->gen != sg_ud_gen(u) || c->state == SG_CS_FREE)
@@ -212,7 +194,7 @@ static void begin_drain(struct sg_worker *w)
 	w->draining = true;
 	w->drain_deadline_ns = sg_now_ns() + (uint64_t)w->opts->drain_timeout_ms * 1000000u;
 	stop_accepting(w);
-	for (unsigned i = 0; i < w->opts->max_conns_per_worker; i++)
+	for (unsigned i = 0; i < w->conns_used; i++)
 		if (w->conns[i].state != SG_CS_FREE)
 			sg_conn_drain(w, &w->conns[i]);
 }
@@ -237,7 +219,7 @@ void *sg_worker_main(void *arg)
 			if (w->nconns_live == 0)
 				break;
 			if (sg_now_ns() >= w->drain_deadline_ns) {
-				for (unsigned i = 0; i < w->opts->max_conns_per_worker; i++)
+				for (unsigned i = 0; i < w->conns_used; i++)
 					sg_conn_abort(w, &w->conns[i]);
 				if (w->nconns_live == 0)
 					break;
@@ -260,6 +242,8 @@ void *sg_worker_main(void *arg)
 			n++;
 		}
 		io_uring_cq_advance(&w->ring, n);
+		if (sg_inspect_queued(w))
+			sg_inspect_queue_run(w, sg_now_ns());
 	}
 	sg_rcu_offline(w->rcu_slot);
 	return NULL;

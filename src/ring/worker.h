@@ -15,6 +15,7 @@
 
 #include "base/arena.h"
 #include "ring/conn.h"
+#include "ring/inspect_queue.h"
 #include "ring/server.h"
 #include "ring/ud.h"
 
@@ -32,17 +33,17 @@ struct sg_worker {
 	bool accept_armed[SG_MAX_LISTENERS];
 	bool accepting;
 
-	struct sg_conn *conns;		/* max_conns slots */
-	struct sg_conn *free_conns;
+	struct sg_conn *conns;		/* max_conns slots (mmap; a slot's page is touched on first use) */
+	struct sg_conn *free_conns;	/* released slots, reused first */
+	unsigned conns_used;		/* slots [0, conns_used) were ever handed out */
 	unsigned nconns_live;
 
-	struct sg_reqctx *ctx_mem;	/* max_conns contexts (mmap, touched on use) */
-	struct sg_reqctx *free_ctx;
-	unsigned nfree_ctx;
+	struct sg_reqctx *ctx_mem;	/* max_active contexts (mmap, touched on use) */
+	struct sg_reqctx *free_ctx;	/* released contexts, reused first */
+	unsigned ctx_used;		/* contexts [0, ctx_used) were ever handed out */
+	unsigned nfree_ctx;		/* free list + never used */
 
-	struct sg_arena *arenas;	/* inspect_slots arenas */
-	struct sg_arena **free_arenas;
-	unsigned nfree_arenas;
+	struct sg_inspect_pool inspect[SG_INSPECT_CLASSES];	/* ring/inspect_queue.h */
 
 	int *up_idle;			/* idle upstream keep-alive fds (stack) */
 	unsigned n_up_idle;
@@ -62,10 +63,10 @@ uint64_t sg_now_ns(void);
 /* Get an SQE, flushing the SQ to the kernel if it is full. */
 struct io_uring_sqe *sg_worker_sqe(struct sg_worker *w);
 
+/* A free connection slot (state FREE, gen kept), or NULL when full. */
+struct sg_conn *sg_conn_alloc(struct sg_worker *w);
 struct sg_reqctx *sg_ctx_get(struct sg_worker *w);
 void sg_ctx_put(struct sg_worker *w, struct sg_reqctx *x);
-struct sg_arena *sg_arena_get(struct sg_worker *w);
-void sg_arena_put(struct sg_worker *w, struct sg_arena *a);
 void sg_conn_free(struct sg_worker *w, struct sg_conn *c);
 
 /* Upstream keep-alive pool (ring/upstream_pool.c). */
