@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import threading
+import time
 import uuid
 
 import pytest
@@ -224,9 +225,10 @@ class FakeDocker:
     """A unix-socket server that answers GET /exec/*/json as told and records
     every request line it gets."""
 
-    def __init__(self, path, answer):
+    def __init__(self, path, answer, drop_idle_after_ping=False):
         self.socket = path
         self.answer = answer
+        self.drop_idle_after_ping = drop_idle_after_ping
         self.seen = []
         self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.srv.bind(path)
@@ -258,6 +260,8 @@ class FakeDocker:
                 self.seen.append(tuple(line.split(" ")[:2]))
                 if line.startswith("GET /_ping"):
                     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
+                    if self.drop_idle_after_ping:
+                        return  # a keep-alive answer, then the idle connection goes away
                     continue
                 if self.answer is None:
                     return
@@ -325,6 +329,26 @@ def test_fitting_stored_exec_via_fake_upstream_is_forwarded(tmp_path):
         try:
             start_raw(proxy, "/exec/abc123/start")
             assert fake.seen[:1] == [("GET", "/exec/abc123/json")], fake.seen
+            assert ("POST", "/exec/abc123/start") in fake.seen, fake.seen
+        finally:
+            assert proxy.stop() == 0
+    finally:
+        fake.close()
+
+
+def test_stale_pooled_connection_is_replaced_for_the_lookup(tmp_path):
+    ok = json.dumps({"ProcessConfig": {"entrypoint": "cat", "arguments": [], "privileged": False,
+                                       "user": ""}}).encode()
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(ok), ok)
+    fake = FakeDocker(str(tmp_path / "fake.sock"), answer, drop_idle_after_ping=True)
+    try:
+        proxy = harness.Proxy(fake, str(tmp_path), config=POLICY, args=("--workers", "1"))
+        try:
+            st, _, _ = proxy.http("GET", "/_ping")
+            assert st == 200
+            time.sleep(0.3)  # the pooled upstream connection is closed by now
+            start_raw(proxy, "/exec/abc123/start")
+            assert ("GET", "/exec/abc123/json") in fake.seen, fake.seen
             assert ("POST", "/exec/abc123/start") in fake.seen, fake.seen
         finally:
             assert proxy.stop() == 0
