@@ -221,6 +221,13 @@ def test_unknown_exec_id_passes_through_to_dockerds_404(proxy, docker_daemon):
 
 # ---- lookup failures: fail closed -------------------------------------------------------
 
+def stop_clean(proxy):
+    """What the sockguard fixture checks, for proxies started by hand."""
+    assert proxy.stop() == 0
+    err = open(proxy.stderr_path, errors="replace").read()
+    assert "Sanitizer" not in err, err[-4000:]
+
+
 class FakeDocker:
     """A unix-socket server that answers GET /exec/*/json as told and records
     every request line it gets."""
@@ -314,7 +321,7 @@ def test_failed_lookup_is_denied_and_start_never_sent(sockguard, tmp_path, case)
             assert ("GET", "/exec/abc123/json") in fake.seen
             assert not [p for m, p in fake.seen if m == "POST"], fake.seen
         finally:
-            assert proxy.stop() == 0
+            stop_clean(proxy)
     finally:
         fake.close()
 
@@ -331,7 +338,7 @@ def test_fitting_stored_exec_via_fake_upstream_is_forwarded(tmp_path):
             assert fake.seen[:1] == [("GET", "/exec/abc123/json")], fake.seen
             assert ("POST", "/exec/abc123/start") in fake.seen, fake.seen
         finally:
-            assert proxy.stop() == 0
+            stop_clean(proxy)
     finally:
         fake.close()
 
@@ -351,7 +358,7 @@ def test_stale_pooled_connection_is_replaced_for_the_lookup(tmp_path):
             assert ("GET", "/exec/abc123/json") in fake.seen, fake.seen
             assert ("POST", "/exec/abc123/start") in fake.seen, fake.seen
         finally:
-            assert proxy.stop() == 0
+            stop_clean(proxy)
     finally:
         fake.close()
 
@@ -365,7 +372,7 @@ def test_unreachable_upstream_denies_start(tmp_path):
         assert status_of(resp) == 403, resp[:300]
         assert json.loads(body_of(resp))["reason"] == "unable to inspect exec request body"
     finally:
-        assert proxy.stop() == 0
+        stop_clean(proxy)
 
 
 def test_no_allowlist_means_no_lookup(sockguard, docker_daemon, running):
