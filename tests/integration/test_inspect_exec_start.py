@@ -272,6 +272,9 @@ class FakeDocker:
                     continue
                 if self.answer is None:
                     return
+                if self.answer == b"hang":
+                    time.sleep(8)
+                    return
                 c.sendall(self.answer)
                 return
         except OSError:
@@ -357,6 +360,24 @@ def test_stale_pooled_connection_is_replaced_for_the_lookup(tmp_path):
             start_raw(proxy, "/exec/abc123/start")
             assert ("GET", "/exec/abc123/json") in fake.seen, fake.seen
             assert ("POST", "/exec/abc123/start") in fake.seen, fake.seen
+        finally:
+            stop_clean(proxy)
+    finally:
+        fake.close()
+
+
+def test_hung_lookup_times_out_and_denies(tmp_path):
+    fake = FakeDocker(str(tmp_path / "fake.sock"), b"hang")
+    try:
+        proxy = harness.Proxy(fake, str(tmp_path), config="server:\n  header_read_timeout: 2s\n" + POLICY)
+        try:
+            t0 = time.monotonic()
+            resp = start_raw(proxy, "/exec/abc123/start")
+            took = time.monotonic() - t0
+            assert status_of(resp) == 403, resp[:300]
+            assert json.loads(body_of(resp))["reason"] == "unable to inspect exec request body"
+            assert 1.5 < took < 6, took
+            assert not [p for m, p in fake.seen if m == "POST"], fake.seen
         finally:
             stop_clean(proxy)
     finally:
