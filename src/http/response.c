@@ -80,6 +80,14 @@ static int on_headers_complete(llhttp_t *l)
 	return 0;
 }
 
+static int on_body(llhttp_t *l, const char *at, size_t n)
+{
+	struct sg_http_resp_parser *p = R(l);
+	if (!p->body_sink || !p->head_seen)
+		return 0;
+	return p->body_sink(p->body_sink_ctx, at, n) == 0 ? 0 : -1;
+}
+
 static int on_message_complete(llhttp_t *l)
 {
 	struct sg_http_resp_parser *p = R(l);
@@ -96,6 +104,7 @@ static const llhttp_settings_t resp_settings = {
 	.on_header_value = on_header_value,
 	.on_header_value_complete = on_header_value_complete,
 	.on_headers_complete = on_headers_complete,
+	.on_body = on_body,
 	.on_message_complete = on_message_complete,
 };
 

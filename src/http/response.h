@@ -41,6 +41,12 @@ struct sg_http_resp_parser {
 	uint8_t ctype_len;
 	uint8_t field_len;
 	char field[16];
+	/* Optional, set after sg_http_resp_init(): receives the final
+	 * response's body bytes, de-chunked. A non-zero return stops the
+	 * parse (the feed returns SG_RESP_ERROR). The relay leaves it NULL;
+	 * the proxy's own upstream lookups (ring/exec_lookup.c) read bodies. */
+	int (*body_sink)(void *ctx, const char *p, size_t n);
+	void *body_sink_ctx;
 };
 
 void sg_http_resp_init(struct sg_http_resp_parser *p, bool request_was_head, bool hijack_candidate);

@@ -105,7 +105,9 @@ void sg_inspect_run(enum sg_inspector_id id, const struct sg_inspect_settings *s
  * sg_inspect_exec_start_needs_metadata() is true, the data plane must fetch
  * GET /exec/{id}/json from the upstream and pass that response body here
  * instead of calling sg_inspect_run(SG_INSPECT_EXEC_START) (which, lacking
- * the metadata, denies in that case). Same result contract. */
+ * the metadata, denies in that case). Same result contract. The data plane
+ * does this through sg_policy_inspect_exec() (policy/policy.h), fed by
+ * ring/exec_lookup.c. */
 bool sg_inspect_exec_start_needs_metadata(const struct sg_inspect_settings *s);
 void sg_inspect_exec_metadata(const struct sg_inspect_settings *s, sg_slice exec_inspect_json,
 			      struct sg_arena *scratch, struct sg_inspect_result *out);

@@ -13,7 +13,8 @@
 #include "policy/policy.h"
 #include "policy/policy_types.h"
 
-#define HEAD_SCRATCH 4096	/* arena for query-only inspectors in the head phase */
+#define HEAD_SCRATCH 4096
+#define SG_EXEC_START_BODY_LIMIT (64u << 10)	/* exec start body ({"Detach","Tty","ConsoleSize"}), forwarded as is */	/* arena for query-only inspectors in the head phase */
 
 static const char no_match_reason[] = "no matching allow rule";
 
@@ -235,6 +236,15 @@ void sg_policy_decide(const struct sg_policy *p, const struct sg_request_view *r
 	struct sg_inspect_target t;
 	if (!sg_inspect_select(req->method, req->path, &t) || t.id == SG_INSPECT_NONE)
 		return;
+	if (t.id == SG_INSPECT_EXEC_START && sg_inspect_exec_start_needs_metadata(prof->request_body)) {
+		/* the command is in dockerd, not in the body: the data plane
+		 * fetches it (sg_policy_inspect_exec) before the start is sent */
+		out->kind = SG_VERDICT_INSPECT;
+		out->inspector = (uint32_t)t.id;
+		out->body_limit = SG_EXEC_START_BODY_LIMIT;
+		out->exec_lookup = true;
+		return;
+	}
 	if (t.needs_body) {
 		out->kind = SG_VERDICT_INSPECT;
 		out->inspector = (uint32_t)t.id;
@@ -268,4 +278,40 @@ void sg_policy_inspect(const struct sg_policy *p, const struct sg_request_view *
 	run_inspector(prof, req, (enum sg_inspector_id)v->inspector, body, scratch, v);
 	if (v->kind == SG_VERDICT_DENY && v->status != 413)
 		apply_mode(prof, v);
+}
+
+void sg_policy_inspect_exec(const struct sg_policy *p, const struct sg_request_view *req,
+			    enum sg_exec_lookup_outcome outcome, sg_slice exec_json,
+			    struct sg_arena *scratch, struct sg_verdict *v)
+{
+	(void)req;
+	if (v->kind != SG_VERDICT_INSPECT)
+		return;
+	if (!p || p->fixed || !v->exec_lookup) {
+		deny(v, 403, SG_REASON_BODY_INSPECTION_FAILED);
+		return;
+	}
+	const struct sg_policy_profile *prof = slot_profile(p, v->profile_index);
+	struct sg_inspect_result r = { 0 };
+	switch (outcome) {
+	case SG_EXEC_LOOKUP_NOT_FOUND:
+		v->kind = SG_VERDICT_ALLOW;
+		return;
+	case SG_EXEC_LOOKUP_FOUND:
+		sg_inspect_exec_metadata(prof->request_body, exec_json, scratch, &r);
+		if (r.status == 0 || (r.status == 403 && !(r.knob && strncmp(r.knob, "request_body.", 13) == 0))) {
+			apply_inspect_result(&r, v);
+			break;
+		}
+		/* dockerd's answer did not decode (request_body.* knobs, 400, 413):
+		 * a failed lookup, as Go's decode error is, not a bad request body */
+		/* fallthrough */
+	case SG_EXEC_LOOKUP_FAILED:
+	default:
+		v->knob = "exec.start_lookup";
+		v->detail = "unable to inspect exec request body";	/* the Go original's words */
+		deny(v, 403, SG_REASON_BODY_INSPECTION_FAILED);
+		break;
+	}
+	apply_mode(prof, v);
 }

@@ -73,6 +73,9 @@ struct sg_verdict {
 	uint32_t body_limit;		/* INSPECT: max body bytes to buffer, else 413 */
 	bool deny_verbose;		/* response.deny_verbosity == verbose */
 	bool would_deny;		/* warn/audit mode: denied, but served (logged as would_deny) */
+	bool exec_lookup;		/* INSPECT of POST /exec/{id}/start: judge Docker's stored exec
+					 * metadata (GET /exec/{id}/json) with sg_policy_inspect_exec(),
+					 * not the body (which is buffered and forwarded unchanged) */
 	int32_t profile_index;		/* policy-internal: selected profile, -1 = root rules */
 };
 
@@ -86,6 +89,23 @@ void sg_policy_decide(const struct sg_policy *p, const struct sg_request_view *r
  * reset. Sets v->kind to ALLOW or DENY (with status, reason, knob, detail). */
 void sg_policy_inspect(const struct sg_policy *p, const struct sg_request_view *req,
 		       sg_slice body, struct sg_arena *scratch, struct sg_verdict *v);
+
+/* Exec-start phase, for an INSPECT verdict with exec_lookup set, once the
+ * data plane has asked dockerd for GET /exec/{id}/json. As in the Go
+ * original: FOUND judges the stored ProcessConfig with the exec inspector;
+ * NOT_FOUND (dockerd answered 404) allows, so the start reaches dockerd and
+ * gets dockerd's own 404 (no exec by that id exists to run); FAILED (upstream
+ * unreachable, any other status, an oversize or malformed response) is a
+ * 403 request_body_inspection_failed. warn/audit profiles turn denials into
+ * would_deny, as for body inspection. */
+enum sg_exec_lookup_outcome {
+	SG_EXEC_LOOKUP_FAILED = 0,
+	SG_EXEC_LOOKUP_FOUND,
+	SG_EXEC_LOOKUP_NOT_FOUND,
+};
+void sg_policy_inspect_exec(const struct sg_policy *p, const struct sg_request_view *req,
+			    enum sg_exec_lookup_outcome outcome, sg_slice exec_json,
+			    struct sg_arena *scratch, struct sg_verdict *v);
 
 /* Render the JSON deny body for v (minimal or verbose, per v->deny_verbose)
  * into buf. Returns the length written (always < cap; truncation-safe). */

@@ -25,12 +25,13 @@
 #include "http/serialize.h"
 #include "http/target.h"
 #include "policy/publish.h"
+#include "ring/exec_lookup.h"
 #include "ring/worker.h"
 
 static const char *const state_names[] = {
 	[SG_CS_FREE] = "FREE",		 [SG_CS_IDLE] = "IDLE",
 	[SG_CS_READ_HEAD] = "READ_HEAD", [SG_CS_INSPECT_WAIT] = "INSPECT_WAIT",
-	[SG_CS_INSPECT_BODY] = "INSPECT_BODY",
+	[SG_CS_INSPECT_BODY] = "INSPECT_BODY", [SG_CS_EXEC_LOOKUP] = "EXEC_LOOKUP",
 	[SG_CS_CONNECT_UP] = "CONNECT_UP", [SG_CS_FORWARD] = "FORWARD",
 	[SG_CS_HIJACK] = "HIJACK",	 [SG_CS_RESPOND] = "RESPOND",
 	[SG_CS_DISCARD_BODY] = "DISCARD_BODY", [SG_CS_DRAIN] = "DRAIN",
@@ -201,7 +202,8 @@ static void drop_upstream(struct sg_worker *w, struct sg_conn *c)
 {
 	if (c->ufd < 0)
 		return;
-	if (c->u_recv_pending || c->u_send_pending || c->state == SG_CS_CONNECT_UP) {
+	if (c->u_recv_pending || c->u_send_pending || c->state == SG_CS_CONNECT_UP ||
+	    c->state == SG_CS_EXEC_LOOKUP) {
 		io_uring_submit(&w->ring);	/* no queued SQE may name a closed fd */
 		shutdown(c->ufd, SHUT_RDWR);
 	}
@@ -686,6 +688,12 @@ static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
 	}
 	x->upstream_reusable = false;
 	x->close_after = true;
+	if (x->arena) {		/* an inspected exec start: the body went up; free the slot for the session */
+		sg_inspect_arena_put(w, x->arena);
+		x->arena = NULL;
+		x->body = NULL;
+		x->xl = NULL;
+	}
 	hijack_up(w, c);
 	hijack_down(w, c);
 }
@@ -702,6 +710,24 @@ static int body_sink(void *ctx, const char *p, size_t n)
 	return 0;
 }
 
+/* true: the lookup is under way (it ends in sg_conn_exec_lookup_done) or
+ * the request was answered; false: it could not start, judge it FAILED. */
+static bool start_exec_lookup(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (!x->arena) {	/* a body-less start has none yet */
+		x->arena = sg_inspect_arena_get(w, c, SG_INSPECT_SMALL);
+		if (!x->arena) {
+			/* queued like any inspected body; sg_conn_inspect_resume
+			 * comes back here through inspect_body -> finish_inspect */
+			c->state = SG_CS_INSPECT_WAIT;
+			c_watch(w, c);
+			return true;
+		}
+	}
+	return sg_exec_lookup_begin(w, c);
+}
+
 static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
@@ -714,7 +740,15 @@ static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
 			respond_too_large(w, c);
 			return;
 		}
-		sg_policy_inspect(p, &x->view, sg_slice_make(x->body, x->body_len), x->arena, &v);
+		if (v.exec_lookup) {
+			/* POST /exec/{id}/start: judge what dockerd stored for the id */
+			if (!x->xl && start_exec_lookup(w, c))
+				return;
+			sg_policy_inspect_exec(p, &x->view, sg_exec_lookup_outcome_of(x->xl),
+					       sg_exec_lookup_body(x->xl), x->arena, &v);
+		} else {
+			sg_policy_inspect(p, &x->view, sg_slice_make(x->body, x->body_len), x->arena, &v);
+		}
 	}
 	x->verdict = v;
 	if (v.kind == SG_VERDICT_DENY) {
@@ -722,6 +756,13 @@ static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
 		return;
 	}
 	start_forward(w, c);
+}
+
+void sg_conn_exec_lookup_done(struct sg_worker *w, struct sg_conn *c)
+{
+	drop_upstream(w, c);	/* none left when the lookup pooled its connection */
+	c->state = SG_CS_INSPECT_BODY;
+	finish_inspect(w, c);
 }
 
 static void inspect_pump(struct sg_worker *w, struct sg_conn *c)
@@ -1179,6 +1220,9 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 	case SG_OP_U_RECV:
 	case SG_OP_U_SEND:
 	case SG_OP_U_SHUTDOWN:
+	case SG_OP_L_CONNECT:
+	case SG_OP_L_SEND:
+	case SG_OP_L_RECV:
 		stale_up = uepoch != (c->uepoch & 3u);
 		break;
 	default:
@@ -1226,6 +1270,16 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		c->u_recv_pending = false;
 		if (c->state != SG_CS_CLOSING)
 			on_u_recv(w, c, res);
+		break;
+	case SG_OP_L_CONNECT:
+	case SG_OP_L_SEND:
+	case SG_OP_L_RECV:
+		if (op == SG_OP_L_SEND)
+			c->u_send_pending = false;
+		if (op == SG_OP_L_RECV)
+			c->u_recv_pending = false;
+		if (c->state == SG_CS_EXEC_LOOKUP)
+			sg_exec_lookup_on_cqe(w, c, op, res);
 		break;
 	default:
 		break;

@@ -18,6 +18,7 @@
 #include "ring/ud.h"
 
 struct sg_worker;
+struct sg_exec_lookup;
 
 enum sg_conn_state {
 	SG_CS_FREE = 0,		/* slot unused */
@@ -25,6 +26,7 @@ enum sg_conn_state {
 	SG_CS_READ_HEAD,	/* reading a head into ctx->cbuf; head deadline armed */
 	SG_CS_INSPECT_WAIT,	/* head read, queued for a free inspect arena (ring/inspect_queue.c) */
 	SG_CS_INSPECT_BODY,	/* buffering the body into an arena for the inspector */
+	SG_CS_EXEC_LOOKUP,	/* body buffered; asking dockerd GET /exec/{id}/json (ring/exec_lookup.c) */
 	SG_CS_CONNECT_UP,	/* connecting to the upstream socket (connect timeout) */
 	SG_CS_FORWARD,		/* head sent upstream; request body up, response down */
 	SG_CS_HIJACK,		/* raw bidirectional pump after 101 / raw-stream */
@@ -79,6 +81,7 @@ struct sg_reqctx {
 	struct sg_arena *arena;
 	char *body;
 	uint32_t body_len, body_cap;
+	struct sg_exec_lookup *xl;	/* exec-start lookup state, in the arena; NULL if none */
 
 	/* pending sends: what, where */
 	const char *c_out; uint32_t c_out_len;	/* to the client */

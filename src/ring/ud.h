@@ -26,6 +26,9 @@ enum sg_op {
 	SG_OP_CANCEL,
 	SG_OP_C_WATCH,		/* POLLRDHUP on the client while a response is awaited */
 	SG_OP_C_UNWATCH,	/* poll_remove of that watch */
+	SG_OP_L_CONNECT,	/* exec-start lookup (ring/exec_lookup.c) on the upstream slot */
+	SG_OP_L_SEND,
+	SG_OP_L_RECV,
 };
 
 static inline uint64_t sg_ud_make(enum sg_op op, uint32_t uepoch, uint32_t slot, uint32_t gen)
