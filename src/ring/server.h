@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ring/obs_hooks.h"
+
 /* Arena bytes an inspector keeps for its own decoding (JSON DOM, query
  * unescaping, tar names) beyond the buffered body itself. */
 #define SG_INSPECT_SCRATCH_BYTES (16u << 20)
@@ -34,6 +36,7 @@ struct sg_server_opts {
 					 * (64 MiB tar) + SG_INSPECT_SCRATCH_BYTES; virtual, touched lazily */
 	unsigned inspect_slots_per_worker; /* concurrent inspected bodies per worker, default 64; beyond: 503 */
 	bool quiet;			/* no "listening" line */
+	const struct sg_obs_plane *obs;	/* logs, metrics, /health; NULL: off */
 };
 
 /* Fill defaults for every zero/NULL field that has one. */
