@@ -2,6 +2,8 @@
 #include "app/obs_setup.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,16 @@ int sg_app_obs_start(struct sg_app_obs *a, char *err, size_t errcap)
 		unsigned id = sg_metrics_profile_id(&a->obs->metrics, a->profile_name[i]);
 		p->profile_metric[i] = (uint8_t)(id < SG_METRICS_MAX_PROFILES ? id : 0);
 	}
-	if ((rc = sg_obs_start(a->obs))) {
+	/* the writer and watchdog threads must not take SIGTERM/SIGINT: the
+	 * server waits for them with sigwait() */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = sg_obs_start(a->obs);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
 		snprintf(err, errcap, "observability: cannot start the log writer: %s", strerror(-rc));
 		sg_obs_destroy(a->obs);
 		free(a->obs);
