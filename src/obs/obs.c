@@ -114,6 +114,7 @@ int sg_obs_init(struct sg_obs *o, const struct sg_obs_config *c, char *err, size
 			goto fail;
 		}
 		o->watchdog.log_transitions = active;
+		o->watchdog.dial_only = !active;	/* quiet: no /_ping in dockerd's log */
 		o->watchdog_on = true;
 	}
 	return 0;
