@@ -499,3 +499,24 @@ def test_observ_upstream_unreachable_logged(tmp_path):
     r = find(recs, "/_ping")[0]
     assert r["status"] == 502 and r["decision"] == "allow"
     assert r["reason_code"] == "upstream_socket_unreachable"
+
+
+# ---- inspected and hijacked requests ------------------------------------------------------
+
+
+def test_observ_run_logs_create_attach_and_wait(sockguard, tmp_path):
+    from policies import ALLOW_ALL
+    cfg, log = config(str(tmp_path), rules=ALLOW_ALL)
+    p = sockguard(config=cfg)
+    r = p.docker("run", "--rm", harness.IMAGE, "echo", "hello-obs")
+    assert "hello-obs" in r.stdout
+    recs = json_lines(log, lambda rs: find(rs, "/wait", "POST") and find(rs, "/attach", "POST"))
+    create = find(recs, "/containers/create", "POST")
+    assert create and create[0]["status"] == 201 and create[0]["decision"] == "allow"
+    attach = find(recs, "/attach", "POST")
+    assert attach and attach[0]["status"] in (101, 200), attach
+    assert re.match(r"^/containers/[^/]+/attach$", attach[0]["normalized_path"])
+    wait = find(recs, "/wait", "POST")
+    assert wait and wait[0]["status"] == 200 and wait[0]["bytes"] > 0
+    ids = [r["request_id"] for r in requests_of(recs)]
+    assert len(ids) == len(set(ids))
