@@ -647,6 +647,8 @@ static void down_process(struct sg_worker *w, struct sg_conn *c)
 		return;
 	}
 	x->down_ev = ev;
+	if (used > 0 && !x->resp_started)
+		used = sg_ring_obs_response_id(c, (uint32_t)used);	/* X-Request-Id */
 	x->u_sending = (uint32_t)used;
 	if (used > 0) {
 		x->resp_started = true;

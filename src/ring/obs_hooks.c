@@ -119,3 +119,25 @@ void sg_ring_obs_end(struct sg_worker *w, struct sg_conn *c)
 	};
 	sg_obs_request_end(w->obs, &x->obs, &e, &m);
 }
+
+uint32_t sg_ring_obs_response_id(struct sg_conn *c, uint32_t used)
+{
+	static const char name[] = "X-Request-Id: ";
+	const uint32_t add = (uint32_t)(sizeof(name) - 1) + SG_REQUEST_ID_LEN + 2;
+	struct sg_reqctx *x = c->ctx;
+	char *p = x->ubuf + x->u_off;
+	if (!x->obs_active || x->resp_started || used < 13 || memcmp(p, "HTTP/1.", 7) != 0)
+		return used;
+	if (p[9] == '1' && !(p[10] == '0' && p[11] == '1'))
+		return used;	/* 100 Continue & co.: the final head follows */
+	char *eol = memchr(p, '\n', used);
+	if (!eol || x->u_len + add > sizeof(x->ubuf))
+		return used;
+	char *ins = eol + 1;
+	memmove(ins + add, ins, (size_t)(x->ubuf + x->u_len - ins));
+	memcpy(ins, name, sizeof(name) - 1);
+	memcpy(ins + sizeof(name) - 1, x->obs.request_id, SG_REQUEST_ID_LEN);
+	memcpy(ins + sizeof(name) - 1 + SG_REQUEST_ID_LEN, "\r\n", 2);
+	x->u_len += add;
+	return used + add;
+}

@@ -32,6 +32,13 @@ struct sg_obs_plane {
 	uint8_t profile_metric[SG_OBS_PLANE_MAX_PROFILES];	/* sg_metrics_profile_id() */
 };
 
+/* The first bytes of a forwarded response (ctx->ubuf[u_off..u_off+used),
+ * beginning with the status line) are about to be relayed: insert
+ * "X-Request-Id: <canonical>" after the status line, as the original sets it
+ * on every response. Skipped for interim 1xx answers (101 excepted) and
+ * when ubuf has no room. Returns the new length to relay. */
+uint32_t sg_ring_obs_response_id(struct sg_conn *c, uint32_t used);
+
 /* Local endpoints (ring/local_endpoints.c). */
 enum sg_local_endpoint { SG_LOCAL_NONE = 0, SG_LOCAL_HEALTH, SG_LOCAL_METRICS };
 

@@ -520,3 +520,25 @@ def test_observ_run_logs_create_attach_and_wait(sockguard, tmp_path):
     assert wait and wait[0]["status"] == 200 and wait[0]["bytes"] > 0
     ids = [r["request_id"] for r in requests_of(recs)]
     assert len(ids) == len(set(ids))
+
+
+def test_observ_forwarded_response_carries_request_id(sockguard, tmp_path):
+    cfg, log = config(str(tmp_path))
+    p = sockguard(config=cfg)
+    st, hdrs, body = p.http("GET", "/version", headers={"X-Request-Id": "caller-9"})
+    assert st == 200 and json.loads(body)["ApiVersion"]
+    rid = hdrs["x-request-id"]
+    assert HEX32.match(rid), hdrs
+    recs = json_lines(log, lambda rs: find(rs, "/version"))
+    r = find(recs, "/version")[-1]
+    assert r["request_id"] == rid and r["client_request_id"] == "caller-9"
+    # keep-alive still frames correctly after the inserted header
+    conn = harness.UnixHTTPConnection(p.socket)
+    try:
+        for _ in range(3):
+            conn.request("GET", "/_ping")
+            resp = conn.getresponse()
+            assert resp.status == 200 and resp.read() == b"OK"
+            assert HEX32.match(resp.getheader("X-Request-Id"))
+    finally:
+        conn.close()
