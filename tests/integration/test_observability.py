@@ -542,3 +542,50 @@ def test_observ_forwarded_response_carries_request_id(sockguard, tmp_path):
             assert HEX32.match(resp.getheader("X-Request-Id"))
     finally:
         conn.close()
+
+
+# ---- listener admission still applies to the local endpoints ------------------------------
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.mark.parametrize("cidr,want", [("10.0.0.0/8", 403), ("127.0.0.0/8", 200)])
+def test_observ_health_keeps_cidr_admission(docker_daemon, tmp_path, cidr, want):
+    from policies import DENY_ALL
+    import http.client
+    cfg = tmp_path / "c.yaml"
+    log = tmp_path / "access.log"
+    cfg.write_text("log:\n  output: \"file:%s\"\nmetrics:\n  enabled: true\nclients:\n  allowed_cidrs: [\"%s\"]\n"
+                   % (log, cidr) + DENY_ALL)
+    port = free_port()
+    p = subprocess.Popen([harness.SOCKGUARD_BIN, "serve", "-c", str(cfg), "--listen-address",
+                          "127.0.0.1:%d" % port, "--upstream-socket", docker_daemon.socket],
+                         stderr=subprocess.DEVNULL, env=harness.clean_env())
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        for path in ("/health", "/metrics"):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", path)
+            r = c.getresponse()
+            r.read()
+            c.close()
+            assert r.status == want, path
+    finally:
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=15) == 0
+    recs = json_lines(str(log), lambda rs: len(find(rs, "/metrics")) >= 1)
+    h = find(recs, "/health")[0]
+    assert h["status"] == want and h["client"].startswith("127.0.0.1:")
+    if want == 403:
+        assert h["decision"] == "deny" and h["reason_code"] == "client_cidr_denied"
