@@ -589,3 +589,54 @@ def test_observ_health_keeps_cidr_admission(docker_daemon, tmp_path, cidr, want)
     assert h["status"] == want and h["client"].startswith("127.0.0.1:")
     if want == 403:
         assert h["decision"] == "deny" and h["reason_code"] == "client_cidr_denied"
+
+
+# ---- profiles and rollout modes ----------------------------------------------------------------
+
+PROFILE_WARN = """
+clients:
+  default_profile: ci-agent
+  profiles:
+    - name: ci-agent
+      mode: warn
+      rules:
+        - match: { method: GET, path: "/_ping" }
+          action: allow
+        - match: { method: HEAD, path: "/_ping" }
+          action: allow
+        - match: { method: GET, path: "/version" }
+          action: allow
+        - match: { method: "*", path: "/**" }
+          action: deny
+rules:
+  - match: { method: "*", path: "/**" }
+    action: deny
+"""
+
+
+def test_observ_warn_mode_would_deny(sockguard, tmp_path):
+    audit = os.path.join(str(tmp_path), "audit.log")
+    extra = "metrics:\n  enabled: true\n"
+    cfg, log = config(str(tmp_path), extra="  audit:\n    enabled: true\n    output: \"file:%s\"\n" % audit + extra,
+                      rules=PROFILE_WARN)
+    p = sockguard(config=cfg)
+    p.docker("version")
+    r = p.docker("ps")          # served: warn mode only logs
+    assert r.returncode == 0
+    recs = json_lines(log, lambda rs: find(rs, "/containers/json"))
+    w = find(recs, "/containers/json")[0]
+    assert w["msg"] == "request_would_deny" and w["level"] == "WARN"
+    assert w["decision"] == "would_deny" and w["status"] == 200
+    assert w["profile"] == "ci-agent" and w["rollout_mode"] == "warn"
+    assert w["reason_code"] == "matched_deny_rule" and w["rule"] == 3
+    v = find(recs, "/version")[0]
+    assert v["decision"] == "allow" and v["profile"] == "ci-agent" and v["rollout_mode"] == "warn"
+    assert "reason_code" not in v
+    a = [x for x in json_lines(audit, lambda rs: any(x["decision"] == "would_deny" for x in rs))
+         if x["decision"] == "would_deny"][0]
+    assert a["selected_profile"] == "ci-agent" and a["rollout_mode"] == "warn"
+    t = p.http("GET", "/metrics")[2].decode()
+    assert metric(t, "sockguard_http_denied_requests_total", mode="warn", profile="ci-agent",
+                  reason_code="matched_deny_rule", route="/containers/json", rule="3") == 1
+    assert metric(t, "sockguard_http_requests_total", decision="would_deny", profile="ci-agent",
+                  route="/containers/json", status="200") == 1
