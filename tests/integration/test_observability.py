@@ -126,7 +126,8 @@ def test_observ_access_log_text_format(sockguard, tmp_path):
     p = sockguard(config=cfg)
     p.docker("version")
     p.docker("ps", check=False)
-    lines = read_lines(log, lambda ls: any("msg=request_denied" in l for l in ls))
+    lines = read_lines(log, lambda ls: any("msg=request_denied" in l for l in ls)
+                       and any("msg=listening" in l for l in ls))
     den = [l for l in lines if "msg=request_denied" in l]
     assert den, lines
     d = den[0]
@@ -640,3 +641,19 @@ def test_observ_warn_mode_would_deny(sockguard, tmp_path):
                   reason_code="matched_deny_rule", route="/containers/json", rule="3") == 1
     assert metric(t, "sockguard_http_requests_total", decision="would_deny", profile="ci-agent",
                   route="/containers/json", status="200") == 1
+
+
+def test_observ_default_sink_is_stderr(sockguard):
+    p = sockguard(config=RULES)
+    p.docker("version")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        recs = [json.loads(l) for l in p.stderr().splitlines() if l.startswith("{")]
+        # lines of different rings (operational, per-worker access) reach
+        # the sink in writer order, not time order: wait for both
+        if find(recs, "/version") and any(r["msg"] == "listening" for r in recs):
+            break
+        time.sleep(0.05)
+    assert any(r["msg"] == "listening" for r in recs), p.stderr()[:3000]
+    v = find(recs, "/version")[0]
+    assert v["status"] == 200 and v["normalized_path"] == "/version"
