@@ -268,7 +268,9 @@ start_haproxy_b() {
 
 SG_PID=""
 if [ -x "$SOCKGUARD_BIN" ]; then
-	sed "s/access_log: false/access_log: $([ "$LOG" = 1 ] && echo true || echo false)/" \
+	# --log: access lines are INFO records, so the level comes down too
+	sed -e "s/access_log: false/access_log: $([ "$LOG" = 1 ] && echo true || echo false)/" \
+		-e "s/level: warn/level: $([ "$LOG" = 1 ] && echo info || echo warn)/" \
 		"$BENCH/sockguard-bench.yaml" >"$WORK/sockguard.yaml"
 fi
 start_sockguard() {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/obs_setup.h"
 #include "policy/compile.h"
 #include "policy/config.h"
 #include "policy/publish.h"
@@ -67,6 +68,36 @@ static void server_opts_from_config(const struct sg_config *cfg, struct serve_st
 	sg_server_opts_defaults(o);
 }
 
+/* log.*, health.*, metrics.*, ownership.*, upstream.socket, profiles: what
+ * observability keeps (copied: the configuration moves into the policy). */
+static void obs_from_config(const struct sg_config *cfg, unsigned nworkers, struct sg_app_obs *a)
+{
+	static const char *const levels[] = { "debug", "info", "warn", "error" };
+	memset(a, 0, sizeof(*a));
+	a->log_level = strdup((unsigned)cfg->log.level < 4 ? levels[cfg->log.level] : "info");
+	a->log_format = strdup(cfg->log.format == SG_LOG_FORMAT_TEXT ? "text" : "json");
+	a->log_output = dup_or_null(cfg->log.output);
+	a->access_log = cfg->log.access_log;
+	a->audit_enabled = cfg->log.audit.enabled;
+	a->audit_format = strdup(cfg->log.audit.format == SG_LOG_FORMAT_TEXT ? "text" : "json");
+	a->audit_output = dup_or_null(cfg->log.audit.output);
+	a->owner = dup_or_null(cfg->ownership.owner);
+	a->label_key = dup_or_null(cfg->ownership.label_key);
+	a->health_enabled = cfg->health.enabled;
+	a->health_path = strdup(cfg->health.path ? cfg->health.path : "/health");
+	a->watchdog_enabled = cfg->health.watchdog.enabled;
+	a->watchdog_interval_ms = ms_from_ns(cfg->health.watchdog.interval_ns, 5000);
+	a->metrics_enabled = cfg->metrics.enabled;
+	a->metrics_path = strdup(cfg->metrics.path ? cfg->metrics.path : "/metrics");
+	a->upstream_socket = dup_or_null(cfg->upstream.socket);
+	a->nworkers = nworkers;
+	for (size_t i = 0; i < cfg->clients.profile_count && i < SG_OBS_PLANE_MAX_PROFILES; i++) {
+		a->profile_name[i] = dup_or_null(cfg->clients.profiles[i].name);
+		a->profile_mode[i] = (uint8_t)cfg->clients.profiles[i].mode;	/* enforce/warn/audit = 0/1/2 */
+		a->nprofiles = (unsigned)i + 1;
+	}
+}
+
 int sg_cmd_serve(const struct sg_cli *cli)
 {
 	struct sg_config cfg;
@@ -82,12 +113,15 @@ int sg_cmd_serve(const struct sg_cli *cli)
 	struct serve_strings keep;
 	struct sg_server_opts opts;
 	server_opts_from_config(&cfg, &keep, &opts);
+	struct sg_app_obs obs;
+	obs_from_config(&cfg, opts.workers, &obs);
 
 	struct sg_policy *policy = sg_policy_compile_owned(&cfg, &errs);
 	if (!policy) {
 		sg_config_errors_print(&errs, stderr);
 		fprintf(stderr, "sockguard: policy rejected; not starting\n");
 		sg_config_free(&cfg);
+		sg_app_obs_stop(&obs);
 		free(keep.listen_socket);
 		free(keep.listen_address);
 		free(keep.upstream_socket);
@@ -95,7 +129,18 @@ int sg_cmd_serve(const struct sg_cli *cli)
 	}
 	sg_policy_publish(policy);
 
-	int rc = sg_server_run(&opts);
+	/* sinks, rings, metrics, the writer thread and the first watchdog
+	 * probe, before a single worker runs */
+	char err[512];
+	int rc;
+	if (sg_app_obs_start(&obs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sockguard: %s; not starting\n", err);
+		rc = 1;
+	} else {
+		opts.obs = &obs.plane;
+		rc = sg_server_run(&opts);
+	}
+	sg_app_obs_stop(&obs);	/* workers are gone: drains every ring */
 
 	sg_policy_publish(NULL);	/* workers are gone: frees the last policy */
 	free(keep.listen_socket);

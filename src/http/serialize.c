@@ -62,6 +62,11 @@ size_t sg_http_serialize_upstream(const struct sg_http_request *req, const struc
 			continue;
 		if (!o->keep_expect && sg_slice_caseeq(h->name, SG_SLICE_LIT("expect")))
 			continue;
+		if (o->request_id.len && sg_slice_caseeq(h->name, SG_SLICE_LIT("x-request-id")))
+			continue;
+		if (o->traceparent.len && (sg_slice_caseeq(h->name, SG_SLICE_LIT("traceparent")) ||
+					   (!o->keep_tracestate && sg_slice_caseeq(h->name, SG_SLICE_LIT("tracestate")))))
+			continue;
 		if (sg_slice_caseeq(h->name, SG_SLICE_LIT("host")))
 			host = true;
 		puts_slice(&w, h->name);
@@ -71,6 +76,16 @@ size_t sg_http_serialize_upstream(const struct sg_http_request *req, const struc
 	}
 	if (!host)
 		puts_(&w, "Host: docker\r\n");
+	if (o->request_id.len) {
+		puts_(&w, "X-Request-Id: ");
+		puts_slice(&w, o->request_id);
+		puts_(&w, "\r\n");
+	}
+	if (o->traceparent.len) {
+		puts_(&w, "Traceparent: ");
+		puts_slice(&w, o->traceparent);
+		puts_(&w, "\r\n");
+	}
 	if (req->upgrade) {
 		puts_(&w, "Connection: Upgrade\r\nUpgrade: ");
 		puts_slice(&w, req->upgrade_value);
@@ -111,15 +126,37 @@ const char *sg_http_status_text(unsigned s)
 
 size_t sg_http_write_response(char *buf, size_t cap, unsigned status, sg_slice body, bool keep_alive)
 {
+	return sg_http_write_response_ex(buf, cap, status, NULL, sg_slice_make(NULL, 0), body, keep_alive);
+}
+
+size_t sg_http_write_response_head(char *buf, size_t cap, unsigned status, const char *content_type,
+				   sg_slice request_id, uint64_t body_len, bool keep_alive)
+{
 	struct out w = { buf, 0, cap, false };
 	char line[64];
 	int n = snprintf(line, sizeof(line), "HTTP/1.1 %u %s\r\n", status, sg_http_status_text(status));
 	put(&w, line, (size_t)n);
-	puts_(&w, "Content-Type: application/json\r\nContent-Length: ");
-	put_u64(&w, body.len);
+	if (request_id.len) {
+		puts_(&w, "X-Request-Id: ");
+		puts_slice(&w, request_id);
+		puts_(&w, "\r\n");
+	}
+	puts_(&w, "Content-Type: ");
+	puts_(&w, content_type ? content_type : "application/json");
+	puts_(&w, "\r\nContent-Length: ");
+	put_u64(&w, body_len);
 	puts_(&w, keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
-	put(&w, body.ptr, body.len);
 	return w.overflow ? 0 : w.len;
+}
+
+size_t sg_http_write_response_ex(char *buf, size_t cap, unsigned status, const char *content_type,
+				 sg_slice request_id, sg_slice body, bool keep_alive)
+{
+	size_t h = sg_http_write_response_head(buf, cap, status, content_type, request_id, body.len, keep_alive);
+	if (h == 0 || body.len > cap - h)
+		return 0;
+	memcpy(buf + h, body.ptr, body.len);
+	return h + body.len;
 }
 
 size_t sg_http_json_message(char *buf, size_t cap, const char *msg)

@@ -15,6 +15,10 @@ struct sg_upstream_head_opts {
 	uint64_t content_length;	/* for LENGTH */
 	bool keep_expect;		/* forward Expect: 100-continue */
 	bool http10;			/* send HTTP/1.0 (the client spoke 1.0: no chunked reply) */
+	/* observability (empty slices: headers pass through unchanged) */
+	sg_slice request_id;		/* replaces any client X-Request-Id */
+	sg_slice traceparent;		/* replaces any client traceparent */
+	bool keep_tracestate;		/* with traceparent: forward the client's tracestate */
 };
 
 /* "METHOD path[?query] HTTP/1.1" + end-to-end headers as received (minus
@@ -28,6 +32,14 @@ size_t sg_http_serialize_upstream(const struct sg_http_request *req, const struc
 /* A complete proxy-generated response with a JSON body. Returns the length
  * (0 if cap is too small). */
 size_t sg_http_write_response(char *out, size_t cap, unsigned status, sg_slice json_body, bool keep_alive);
+
+/* The same with a chosen Content-Type (NULL: application/json) and an
+ * X-Request-Id header when request_id is not empty. */
+size_t sg_http_write_response_ex(char *out, size_t cap, unsigned status, const char *content_type,
+				 sg_slice request_id, sg_slice body, bool keep_alive);
+/* Its head only, for a body of body_len bytes the caller sends after it. */
+size_t sg_http_write_response_head(char *out, size_t cap, unsigned status, const char *content_type,
+				   sg_slice request_id, uint64_t body_len, bool keep_alive);
 
 /* {"message":"<msg>"} with JSON escaping; returns the length. */
 size_t sg_http_json_message(char *out, size_t cap, const char *msg);

@@ -16,6 +16,20 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* "key: " + the sentence already in err (names the configuration key). */
+static void err_key(char *err, size_t cap, const char *key)
+{
+	size_t k = strlen(key) + 2, n = strnlen(err, cap);
+	if (cap <= k + 1)
+		return;
+	if (n > cap - k - 1)
+		n = cap - k - 1;
+	memmove(err + k, err, n);
+	err[k + n] = '\0';
+	memcpy(err, key, k - 2);
+	memcpy(err + k - 2, ": ", 2);
+}
+
 static int init_workers(struct sg_obs *o, const struct sg_obs_config *c)
 {
 	size_t cap = c->ring_cap ? c->ring_cap : SG_LOG_RING_DEFAULT_CAP;
@@ -67,11 +81,15 @@ int sg_obs_init(struct sg_obs *o, const struct sg_obs_config *c, char *err, size
 		return -EINVAL;
 	}
 	int rc = sg_log_sink_open(&o->log_sink, c->log_output ? c->log_output : "stderr", err, errcap);
-	if (rc)
+	if (rc) {
+		err_key(err, errcap, "log.output");
 		return rc;
+	}
 	if (c->audit_enabled &&
-	    (rc = sg_log_sink_open(&o->audit_sink, c->audit_output ? c->audit_output : "stderr", err, errcap)))
+	    (rc = sg_log_sink_open(&o->audit_sink, c->audit_output ? c->audit_output : "stderr", err, errcap))) {
+		err_key(err, errcap, "log.audit.output");
 		goto fail;
+	}
 	if ((rc = sg_log_writer_init(&o->writer, 0)) ||
 	    (rc = sg_metrics_init(&o->metrics, c->nworkers, &c->build))) {
 		snprintf(err, errcap, "observability init: %s", strerror(-rc));
@@ -96,6 +114,7 @@ int sg_obs_init(struct sg_obs *o, const struct sg_obs_config *c, char *err, size
 			goto fail;
 		}
 		o->watchdog.log_transitions = active;
+		o->watchdog.dial_only = !active;	/* quiet: no /_ping in dockerd's log */
 		o->watchdog_on = true;
 	}
 	return 0;

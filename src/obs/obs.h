@@ -89,7 +89,8 @@ struct sg_obs {
 };
 
 /* Validate and open everything; on error returns -errno with a sentence.
- * With health.enabled but no watchdog, a quiet prober still refreshes the
+ * With health.enabled but no watchdog, a quiet prober (connect only, no
+ * request, like the original's dial check) still refreshes the
  * health word every 2 s (the Go original's dial-on-request cache TTL): no
  * transition logs, no watchdog metrics, and /health never dials inline. */
 int sg_obs_init(struct sg_obs *o, const struct sg_obs_config *c, char *err, size_t errcap);

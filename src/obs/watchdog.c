@@ -162,6 +162,20 @@ out:
 	return st;
 }
 
+enum sg_upstream_state sg_watchdog_dial(const char *socket_path, unsigned timeout_ms,
+					enum sg_health_err *err, int *code)
+{
+	int64_t deadline = mono_ms() + (timeout_ms ? timeout_ms : 3000);
+	*err = SG_HEALTH_ERR_NONE;
+	*code = 0;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(err, code, SG_HEALTH_ERR_CONNECT, errno);
+	int rc = connect_unix(fd, socket_path, deadline, err, code);
+	close(fd);
+	return rc < 0 ? SG_UPSTREAM_UNREACHABLE : SG_UPSTREAM_CONNECTED;
+}
+
 int sg_watchdog_init(struct sg_watchdog *w, const char *socket_path, unsigned interval_ms,
 		     unsigned timeout_ms, struct sg_health *health, struct sg_metrics *metrics)
 {
@@ -183,7 +197,8 @@ enum sg_upstream_state sg_watchdog_check(struct sg_watchdog *w)
 {
 	enum sg_health_err err;
 	int code;
-	enum sg_upstream_state st = sg_watchdog_probe(w->socket_path, w->timeout_ms, &err, &code);
+	enum sg_upstream_state st = w->dial_only ? sg_watchdog_dial(w->socket_path, w->timeout_ms, &err, &code)
+						 : sg_watchdog_probe(w->socket_path, w->timeout_ms, &err, &code);
 	enum sg_upstream_state prev = sg_health_set(w->health, st, err, code);
 	__atomic_fetch_add(&w->checks, 1, __ATOMIC_RELAXED);
 	if (w->metrics)

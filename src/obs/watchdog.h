@@ -28,6 +28,7 @@ struct sg_watchdog {
 	struct sg_health *health;
 	struct sg_metrics *metrics;	/* NULL: no metrics */
 	bool log_transitions;
+	bool dial_only;			/* connect only, send nothing (the quiet health refresher) */
 	int stop_efd;
 	bool running;
 	pthread_t thread;
@@ -38,6 +39,11 @@ struct sg_watchdog {
  * sets *err / *code (see enum sg_health_err). Bounded by timeout_ms. */
 enum sg_upstream_state sg_watchdog_probe(const char *socket_path, unsigned timeout_ms,
 					 enum sg_health_err *err, int *code);
+
+/* Connect only (the Go original's dial check): nothing reaches the
+ * upstream's request log. Same results as sg_watchdog_probe(). */
+enum sg_upstream_state sg_watchdog_dial(const char *socket_path, unsigned timeout_ms,
+					enum sg_health_err *err, int *code);
 
 /* Probe once and publish (health, metrics, transition log). */
 enum sg_upstream_state sg_watchdog_check(struct sg_watchdog *w);

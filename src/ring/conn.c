@@ -26,6 +26,7 @@
 #include "http/target.h"
 #include "policy/publish.h"
 #include "ring/exec_lookup.h"
+#include "ring/obs_hooks.h"
 #include "ring/worker.h"
 
 static const char *const state_names[] = {
@@ -244,6 +245,7 @@ static void close_conn(struct sg_worker *w, struct sg_conn *c)
 	if (c->state == SG_CS_CLOSING || c->state == SG_CS_FREE)
 		return;
 	sg_inspect_queue_unlink(w, c);
+	sg_ring_obs_end(w, c);
 	drop_upstream(w, c);
 	c->state = SG_CS_CLOSING;
 	if (c->inflight > 0) {
@@ -331,9 +333,12 @@ static void respond(struct sg_worker *w, struct sg_conn *c, unsigned status, sg_
 	 * unless it is a denied body we read to its end (DISCARD_BODY) */
 	if (close || (!x->rp.message_done && !x->discard_body) || c->c_recv_pending)
 		x->close_after = true;
-	size_t n = sg_http_write_response(x->sbuf, sizeof(x->sbuf), status, body, !x->close_after);
+	sg_slice rid = sg_slice_make(x->obs.request_id, x->obs_active ? SG_REQUEST_ID_LEN : 0);
+	size_t n = sg_http_write_response_ex(x->sbuf, sizeof(x->sbuf), status, NULL, rid, body, !x->close_after);
 	if (x->head_method && n >= body.len)
 		n -= body.len;		/* HEAD: same headers, no body */
+	x->obs_status = (uint16_t)status;
+	x->obs_bytes = x->head_method ? 0 : body.len;
 	drop_upstream(w, c);
 	c->state = SG_CS_RESPOND;
 	c_send(w, c, x->sbuf, (uint32_t)n);
@@ -349,6 +354,9 @@ static void respond_msg(struct sg_worker *w, struct sg_conn *c, unsigned status,
 static void respond_verdict(struct sg_worker *w, struct sg_conn *c, const struct sg_verdict *v, bool close)
 {
 	struct sg_reqctx *x = c->ctx;
+	if (v != &x->verdict)
+		x->verdict = *v;	/* what the logs report */
+	x->decided = true;
 	size_t n = sg_policy_deny_body(v, &x->view, x->ubuf, 4096);
 	respond(w, c, v->status ? v->status : 403, sg_slice_make(x->ubuf, n), close);
 }
@@ -364,7 +372,21 @@ static void respond_too_large(struct sg_worker *w, struct sg_conn *c)
 
 static void respond_unreachable(struct sg_worker *w, struct sg_conn *c)
 {
+	c->ctx->obs_reason = SG_REASON_UPSTREAM_UNREACHABLE;
 	respond_msg(w, c, 502, "upstream docker socket unreachable", false);
+}
+
+/* /health, /metrics: built in ubuf by ring/local_endpoints.c. */
+static void respond_local(struct sg_worker *w, struct sg_conn *c, enum sg_local_endpoint e)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (!x->rp.message_done || c->c_recv_pending)
+		x->close_after = true;
+	x->decided = false;	/* no policy decision: logged as allow (or error) */
+	uint32_t n = 0;
+	const char *p = sg_ring_local_response(w, c, e, &n);
+	c->state = SG_CS_RESPOND;
+	c_send(w, c, p, n);
 }
 
 /* ---- end of a request -------------------------------------------------------- */
@@ -372,6 +394,7 @@ static void respond_unreachable(struct sg_worker *w, struct sg_conn *c)
 static void request_over(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
+	sg_ring_obs_end(w, c);
 	c_unwatch(w, c);
 	if (c->ufd >= 0) {
 		if (x->upstream_reusable && !c->u_recv_pending && !c->u_send_pending && c->state == SG_CS_FORWARD) {
@@ -419,6 +442,7 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 static void begin_drain(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
+	sg_ring_obs_end(w, c);
 	drop_upstream(w, c);
 	c_unwatch(w, c);
 	if (c->inflight > c->ntimeouts + c->watch_pending || c->c_recv_pending) {
@@ -505,6 +529,13 @@ static void start_forward(struct sg_worker *w, struct sg_conn *c)
 		.keep_expect = x->req.expect_continue,
 		.http10 = x->req.version_minor == 0,
 	};
+	char traceparent[SG_TRACEPARENT_LEN];
+	if (x->obs_active) {
+		sg_trace_format(&x->obs.trace, traceparent);
+		o.request_id = sg_slice_make(x->obs.request_id, SG_REQUEST_ID_LEN);
+		o.traceparent = sg_slice_make(traceparent, SG_TRACEPARENT_LEN);
+		o.keep_tracestate = sg_trace_keep_tracestate(&x->obs.trace);
+	}
 	if (x->inspected) {
 		o.framing = x->body_len ? SG_FRAME_LENGTH : SG_FRAME_NONE;
 		o.content_length = x->body_len;
@@ -618,6 +649,8 @@ static void down_process(struct sg_worker *w, struct sg_conn *c)
 		return;
 	}
 	x->down_ev = ev;
+	if (used > 0 && !x->resp_started)
+		used = sg_ring_obs_response_id(c, (uint32_t)used);	/* X-Request-Id */
 	x->u_sending = (uint32_t)used;
 	if (used > 0) {
 		x->resp_started = true;
@@ -677,6 +710,7 @@ static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
 		close_conn(w, c);
 		return;
 	}
+	sg_ring_obs_end(w, c);	/* the head is about to be overwritten by raw bytes */
 	c->state = SG_CS_HIJACK;
 	x->raw = true;
 	/* zero-copy from here on: socket -> pipe -> socket per direction */
@@ -751,6 +785,7 @@ static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
 		}
 	}
 	x->verdict = v;
+	x->decided = true;
 	if (v.kind == SG_VERDICT_DENY) {
 		respond_verdict(w, c, &v, false);
 		return;
@@ -940,7 +975,9 @@ static void process_head(struct sg_worker *w, struct sg_conn *c)
 	x->c_off = x->head_len;
 	x->head_method = x->req.is_head;
 	x->close_after = !x->req.keep_alive || x->req.version_minor == 0;
+	sg_ring_obs_begin(w, c);
 	if (sg_http_target_paths(x->req.path, x->pathbuf, sizeof(x->pathbuf), &x->canon, &x->upath) != 0) {
+		x->obs_reason = SG_REASON_PATH_NOT_CANONICAL;
 		respond_msg(w, c, 400, "request path cannot be canonicalized", false);
 		return;
 	}
@@ -953,6 +990,12 @@ static void process_head(struct sg_worker *w, struct sg_conn *c)
 		.client = &c->id,
 	};
 	sg_policy_decide(sg_policy_current(), &x->view, &x->verdict);
+	x->decided = true;
+	enum sg_local_endpoint le = sg_ring_local_endpoint(w, c);
+	if (le != SG_LOCAL_NONE && x->verdict.reason != SG_REASON_CLIENT_CIDR_DENIED) {
+		respond_local(w, c, le);	/* bypasses the rules, not listener admission */
+		return;
+	}
 	switch (x->verdict.kind) {
 	case SG_VERDICT_DENY:
 		x->discard_body = discardable(x);
@@ -1046,6 +1089,8 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 		close_conn(w, c);
 		return;
 	}
+	if (c->state == SG_CS_FORWARD)
+		x->obs_bytes += (uint32_t)res;
 	if (spliced) {
 		if (c->state != SG_CS_HIJACK)
 			return;

@@ -13,6 +13,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
+#include "obs/obs.h"
 #include "policy/path.h"
 #include "policy/policy.h"
 #include "ring/ud.h"
@@ -89,6 +90,14 @@ struct sg_reqctx {
 	uint32_t sbuf_head_len;			/* serialized head length in sbuf */
 	uint32_t drained;			/* DRAIN: bytes discarded so far */
 	uint32_t up_piped, dn_piped;		/* HIJACK: bytes sitting in each pipe */
+
+	/* observability (ring/obs_hooks.c) */
+	bool obs_active;			/* begun, not yet ended */
+	bool decided;				/* x->verdict holds a policy decision */
+	uint16_t obs_status;			/* status of a proxy-made response; 0 = upstream's */
+	uint8_t obs_reason;			/* enum sg_reason override (4xx/502 without a verdict) */
+	uint64_t obs_bytes;			/* bytes sent to the client */
+	struct sg_obs_request obs;
 
 	/* not cleared between requests (ctx_reset stops here) */
 	struct sg_http_req_parser rp;

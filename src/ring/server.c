@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "obs/obs.h"
 #include "ring/listener.h"
 #include "ring/worker.h"
 
@@ -57,14 +58,14 @@ int sg_server_run(const struct sg_server_opts *in)
 	char err[512];
 
 	if (!o.listen_socket && !o.listen_address) {
-		fprintf(stderr, "sockguard: no listener configured (--listen-socket or --listen-address)\n");
+		sg_log(SG_LOG_ERROR, "no listener configured (--listen-socket or --listen-address)");
 		return 1;
 	}
 	struct sockaddr_un up;
 	memset(&up, 0, sizeof(up));
 	up.sun_family = AF_UNIX;
 	if (strlen(o.upstream_socket) >= sizeof(up.sun_path)) {
-		fprintf(stderr, "sockguard: upstream socket path too long: %s\n", o.upstream_socket);
+		sg_log(SG_LOG_ERROR, "upstream socket path too long: %s", o.upstream_socket);
 		return 1;
 	}
 	strcpy(up.sun_path, o.upstream_socket);
@@ -88,7 +89,7 @@ int sg_server_run(const struct sg_server_opts *in)
 	if (o.listen_socket) {
 		ufd = sg_listen_unix(o.listen_socket, o.listen_socket_mode, err, sizeof(err));
 		if (ufd < 0) {
-			fprintf(stderr, "sockguard: %s\n", err);
+			sg_log(SG_LOG_ERROR, "%s", err);
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			return 1;
 		}
@@ -109,6 +110,7 @@ int sg_server_run(const struct sg_server_opts *in)
 		struct sg_worker *w = &ws[i];
 		w->id = i;
 		w->opts = &o;
+		w->obs = o.obs && o.obs->obs ? sg_obs_worker(o.obs->obs, i) : NULL;
 		w->stop = &stop;
 		w->up_addr = up;
 		w->up_addrlen = (socklen_t)sizeof(up);
@@ -117,13 +119,13 @@ int sg_server_run(const struct sg_server_opts *in)
 		if (o.listen_address) {
 			w->lfd[1] = sg_listen_tcp(o.listen_address, o.allow_insecure_tcp, err, sizeof(err));
 			if (w->lfd[1] < 0) {
-				fprintf(stderr, "sockguard: %s\n", err);
+				sg_log(SG_LOG_ERROR, "%s", err);
 				rc = 1;
 				goto out;
 			}
 		}
 		if (pthread_create(&w->thread, NULL, sg_worker_main, w) != 0) {
-			fprintf(stderr, "sockguard: cannot start worker %u\n", i);
+			sg_log(SG_LOG_ERROR, "cannot start worker %u", i);
 			if (w->lfd[1] >= 0)
 				close(w->lfd[1]);
 			rc = 1;
@@ -133,25 +135,27 @@ int sg_server_run(const struct sg_server_opts *in)
 		while (!atomic_load_explicit(&w->ready, memory_order_acquire))
 			usleep(1000);
 		if (w->start_error < 0) {
-			fprintf(stderr, "sockguard: worker %u: %s\n", i, strerror(-w->start_error));
+			sg_log(SG_LOG_ERROR, "worker %u: %s", i, strerror(-w->start_error));
 			rc = 1;
 			goto out;
 		}
 	}
 	if (!o.quiet) {
+		char nw[16];
+		snprintf(nw, sizeof(nw), "%u", o.workers);
 		if (o.listen_socket)
-			fprintf(stderr, "sockguard: listening on unix:%s (%u workers), upstream unix:%s\n",
-				o.listen_socket, o.workers, o.upstream_socket);
+			sg_log_kv(SG_LOG_INFO, "listening", "listener", "unix", "socket", o.listen_socket,
+				  "workers", nw, "upstream_socket", o.upstream_socket, NULL);
 		if (o.listen_address)
-			fprintf(stderr, "sockguard: listening on tcp:%s (%u workers), upstream unix:%s\n",
-				o.listen_address, o.workers, o.upstream_socket);
+			sg_log_kv(SG_LOG_INFO, "listening", "listener", "tcp", "address", o.listen_address,
+				  "workers", nw, "upstream_socket", o.upstream_socket, NULL);
 	}
 	for (;;) {
 		int sig = 0;
 		if (sigwait(&set, &sig) == 0 && (sig == SIGINT || sig == SIGTERM))
 			break;
 	}
-	fprintf(stderr, "sockguard: shutting down\n");
+	sg_log(SG_LOG_INFO, "shutting down");
 out:
 	atomic_store_explicit(&stop, true, memory_order_release);
 	for (unsigned i = 0; i < started; i++) {

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ring/obs_hooks.h"
+
 /* Two classes of inspect arenas (ring/inspect_queue.c). A body whose
  * limit fits the small class (JSON: container create, exec, volumes...,
  * at most 1 MiB) takes a small arena; tar bodies (build context, archive
@@ -45,6 +47,7 @@ struct sg_server_opts {
 					 * A request that finds none free waits (FIFO) up to
 					 * head_timeout_ms, then 503. */
 	bool quiet;			/* no "listening" line */
+	const struct sg_obs_plane *obs;	/* logs, metrics, /health; NULL: off */
 };
 
 /* Fill defaults for every zero/NULL field that has one. */

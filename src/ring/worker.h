@@ -28,6 +28,7 @@ struct sg_worker {
 	bool ring_ok;
 	const struct sg_server_opts *opts;
 	int rcu_slot;
+	struct sg_obs_worker *obs;	/* NULL: observability off */
 
 	int lfd[SG_MAX_LISTENERS];	/* -1 when unused; [0] unix (shared), [1] tcp (own) */
 	bool accept_armed[SG_MAX_LISTENERS];

@@ -210,3 +210,47 @@ Test(http_response, garbage_is_error)
 	sg_http_resp_init(&p, false, false);
 	cr_assert_eq(feed(&p, "NOT HTTP\r\n\r\n", &used), SG_RESP_ERROR);
 }
+
+Test(http_serialize, replaces_request_id_and_trace_context)
+{
+	parse_ok("GET /_ping HTTP/1.1\r\nHost: d\r\nX-Request-Id: theirs\r\ntraceparent: 00-x\r\n"
+		 "TraceState: v=1\r\nx-request-id: again\r\nX-Other: 1\r\n\r\n");
+	char out[1024];
+	struct sg_upstream_head_opts o = {
+		.path = R.path,
+		.request_id = SG_SLICE_LIT("0123456789abcdef0123456789abcdef"),
+		.traceparent = SG_SLICE_LIT("00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"),
+		.keep_tracestate = true,
+	};
+	size_t n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_str_eq(out, "GET /_ping HTTP/1.1\r\nHost: d\r\nTraceState: v=1\r\nX-Other: 1\r\n"
+			      "X-Request-Id: 0123456789abcdef0123456789abcdef\r\n"
+			      "Traceparent: 00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01\r\n\r\n");
+	/* a fresh trace drops the caller's tracestate */
+	o.keep_tracestate = false;
+	n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_null(strstr(out, "TraceState"));
+	/* observability off: everything passes through */
+	o = (struct sg_upstream_head_opts){ .path = R.path };
+	n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_not_null(strstr(out, "X-Request-Id: theirs\r\n"));
+	cr_assert_not_null(strstr(out, "traceparent: 00-x\r\n"));
+}
+
+Test(http_serialize, response_ex_sets_content_type_and_request_id)
+{
+	char out[512];
+	size_t n = sg_http_write_response_ex(out, sizeof(out), 200, "text/plain", SG_SLICE_LIT("abc"),
+					     SG_SLICE_LIT("hi"), true);
+	out[n] = 0;
+	cr_assert_str_eq(out, "HTTP/1.1 200 OK\r\nX-Request-Id: abc\r\nContent-Type: text/plain\r\n"
+			      "Content-Length: 2\r\n\r\nhi");
+	n = sg_http_write_response_head(out, sizeof(out), 503, NULL, (sg_slice){ 0 }, 1234, false);
+	out[n] = 0;
+	cr_assert_str_eq(out, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+			      "Content-Length: 1234\r\nConnection: close\r\n\r\n");
+	cr_assert_eq(sg_http_write_response_ex(out, 40, 200, NULL, (sg_slice){ 0 }, SG_SLICE_LIT("x"), true), 0);
+}

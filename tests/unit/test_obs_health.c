@@ -149,6 +149,21 @@ Test(obs_watchdog, probe_reports_connected_refused_and_bad_status)
 	fake_stop(&f);
 }
 
+Test(obs_watchdog, dial_only_connects_and_sends_nothing)
+{
+	struct fake f = fake_at();
+	enum sg_health_err err;
+	int code;
+	cr_assert_eq(sg_watchdog_dial(f.path, 1000, &err, &code), SG_UPSTREAM_UNREACHABLE);
+	cr_assert_eq(err, SG_HEALTH_ERR_CONNECT);
+	cr_assert_eq(code, ENOENT);
+	fake_start(&f, "HTTP/1.1 500 Internal Server Error\r\n\r\n");
+	cr_assert_eq(sg_watchdog_dial(f.path, 1000, &err, &code), SG_UPSTREAM_CONNECTED);
+	usleep(50000);
+	cr_assert_eq(__atomic_load_n(&f.served, __ATOMIC_RELAXED), 0);	/* no request was sent */
+	fake_stop(&f);
+}
+
 Test(obs_watchdog, probe_times_out_on_a_silent_server, .timeout = 10)
 {
 	struct fake f = fake_at();
