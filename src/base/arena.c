@@ -19,6 +19,7 @@ int sg_arena_init(struct sg_arena *a, size_t cap)
 	a->cap = cap;
 	a->used = 0;
 	a->high_water = 0;
+	a->failed = 0;
 	return 0;
 }
 
@@ -27,14 +28,16 @@ void sg_arena_destroy(struct sg_arena *a)
 	if (a->base)
 		munmap(a->base, a->cap);
 	a->base = NULL;
-	a->cap = a->used = a->high_water = 0;
+	a->cap = a->used = a->high_water = a->failed = 0;
 }
 
 void *sg_arena_alloc(struct sg_arena *a, size_t n)
 {
 	size_t start = (a->used + 15u) & ~(size_t)15u;
-	if (start > a->cap || n > a->cap - start)
+	if (start > a->cap || n > a->cap - start) {
+		a->failed++;
 		return NULL;
+	}
 	a->used = start + n;
 	if (a->used > a->high_water)
 		a->high_water = a->used;
@@ -69,4 +72,5 @@ void sg_arena_reset(struct sg_arena *a)
 	if (a->used > (size_t)(1u << 20))
 		madvise(a->base + (1u << 20), a->cap - (1u << 20), MADV_DONTNEED);
 	a->used = 0;
+	a->failed = 0;
 }

@@ -243,7 +243,7 @@ void sg_policy_decide(const struct sg_policy *p, const struct sg_request_view *r
 	}
 	/* Query-only inspector: decide now; any body streams through. */
 	_Alignas(16) char scratch_buf[HEAD_SCRATCH];
-	struct sg_arena scratch = { scratch_buf, sizeof(scratch_buf), 0, 0 };
+	struct sg_arena scratch = { .base = scratch_buf, .cap = sizeof(scratch_buf) };
 	run_inspector(prof, req, t.id, SG_SLICE_NULL, &scratch, out);
 	if (out->kind == SG_VERDICT_ALLOW)
 		out->reason = SG_REASON_MATCHED_ALLOW_RULE;
