@@ -1,0 +1,49 @@
+/* tests/unit/test_inspect_live_fixes.c — inspector gaps found while driving
+ * the inspectors against a real dockerd (tests/integration/test_inspect_*). */
+#include <criterion/criterion.h>
+
+#include "inspect/inspect.h"
+
+static struct sg_arena arena;
+static struct sg_inspect_settings S;
+
+static void setup(void)
+{
+	cr_assert_eq(sg_arena_init(&arena, 1u << 20), 0);
+	sg_inspect_settings_defaults(&S);
+}
+static void teardown(void) { sg_arena_destroy(&arena); }
+TestSuite(inspect_live_fixes, .init = setup, .fini = teardown);
+
+static struct sg_inspect_result create(const char *body)
+{
+	struct sg_inspect_request req = { .method = SG_SLICE_LIT("POST"), .path = SG_SLICE_LIT("/containers/create"),
+					  .content_type = SG_SLICE_LIT("application/json") };
+	struct sg_inspect_result r;
+	sg_arena_reset(&arena);
+	sg_inspect_run(SG_INSPECT_CONTAINER_CREATE, &S, &req, sg_slice_cstr(body), &arena, &r);
+	return r;
+}
+
+/* An npipe mount's Source is a host path (the Windows engine pipe), so it is
+ * held to allowed_bind_mounts like a bind; it used to pass unchecked. */
+Test(inspect_live_fixes, npipe_mount_is_a_host_path)
+{
+	struct sg_inspect_result r =
+		create("{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"npipe\","
+		       "\"Source\":\"\\\\\\\\.\\\\pipe\\\\docker_engine\",\"Target\":\"\\\\\\\\.\\\\pipe\\\\d\"}]}}");
+	cr_assert_eq(r.status, 403);
+	cr_assert_str_eq(r.knob, "container_create.allowed_bind_mounts");
+	r = create("{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"NPIPE\",\"Source\":\"/run/docker.sock\","
+		   "\"Target\":\"/x\"}]}}");
+	cr_assert_eq(r.status, 403);
+	cr_assert_str_eq(r.knob, "container_create.allowed_bind_mounts");
+	static char *srv[] = { "/srv" };
+	S.container_create.allowed_bind_mounts = (struct sg_str_list){ srv, 1 };
+	r = create("{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"npipe\",\"Source\":\"/srv/p\",\"Target\":\"/x\"}]}}");
+	cr_assert_eq(r.status, 0, "%s", r.reason);
+	/* tmpfs and named volumes still need no allowlist. */
+	r = create("{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\"},"
+		   "{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\"}]}}");
+	cr_assert_eq(r.status, 0, "%s", r.reason);
+}
