@@ -177,6 +177,12 @@ void sg_inspect_run(enum sg_inspector_id id, const struct sg_inspect_settings *s
 				"unknown request body inspector; denied (fail closed)");
 		return;
 	}
+	/* A bodiless request (no Content-Length, no chunking) may come without
+	 * an arena; the query decoding still needs a little scratch. */
+	_Alignas(16) char local[SG_INSPECT_NO_ARENA_SCRATCH];
+	struct sg_arena fallback = { .base = local, .cap = sizeof(local) };
+	if (!scratch)
+		scratch = &fallback;
 	size_t failed = scratch->failed;
 	sg_inspectors[id].fn(s, req, body, scratch, out);
 	sg_inspect_scratch_check(scratch, failed, out);

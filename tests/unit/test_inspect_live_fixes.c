@@ -1,6 +1,7 @@
 /* tests/unit/test_inspect_live_fixes.c — inspector gaps found while driving
  * the inspectors against a real dockerd (tests/integration/test_inspect_*). */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "inspect/inspect.h"
 
@@ -46,4 +47,31 @@ Test(inspect_live_fixes, npipe_mount_is_a_host_path)
 	r = create("{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"tmpfs\",\"Target\":\"/t\"},"
 		   "{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/v\"}]}}");
 	cr_assert_eq(r.status, 0, "%s", r.reason);
+}
+
+/* The data plane hands a bodiless inspected request (Content-Length: 0) to
+ * the inspector without an arena: POST /build?networkmode=host crashed the
+ * worker (NULL arena in the query decoder). */
+Test(inspect_live_fixes, null_scratch_for_bodiless_requests)
+{
+	struct sg_inspect_request req = { .method = SG_SLICE_LIT("POST"), .path = SG_SLICE_LIT("/build"),
+					  .query = SG_SLICE_LIT("networkmode=HOST") };
+	struct sg_inspect_result r;
+	S.build.allow_run_instructions = true;
+	sg_inspect_run(SG_INSPECT_BUILD, &S, &req, SG_SLICE_NULL, NULL, &r);
+	cr_assert_eq(r.status, 403);
+	cr_assert_str_eq(r.knob, "build.allow_host_network");
+	req.query = SG_SLICE_LIT("t=x");
+	sg_inspect_run(SG_INSPECT_BUILD, &S, &req, SG_SLICE_NULL, NULL, &r);
+	cr_assert_eq(r.status, 0, "%s", r.reason);
+	req.path = SG_SLICE_LIT("/containers/create");
+	sg_inspect_run(SG_INSPECT_CONTAINER_CREATE, &S, &req, SG_SLICE_NULL, NULL, &r);
+	cr_assert_str_eq(r.knob, "request_body.empty");
+	static char big[8192];
+	memcpy(big, "t=", 2);
+	memset(big + 2, 'a', sizeof(big) - 3);
+	req.query = sg_slice_cstr(big);
+	sg_inspect_run(SG_INSPECT_BUILD, &S, &req, SG_SLICE_NULL, NULL, &r);
+	cr_assert_eq(r.status, 413);
+	cr_assert_str_eq(r.knob, "request_body.too_large");
 }
