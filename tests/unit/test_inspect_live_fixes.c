@@ -75,3 +75,42 @@ Test(inspect_live_fixes, null_scratch_for_bodiless_requests)
 	cr_assert_eq(r.status, 413);
 	cr_assert_str_eq(r.knob, "request_body.too_large");
 }
+
+/* What docker CLI 28 sends for `docker update --restart always` and for
+ * `docker update --memory 64m` (captured from dockerd's debug log): every
+ * Resources field, zero-valued. Each must need only its own knob. */
+#define CLI_UPDATE(mem, restart) \
+	"{\"BlkioDeviceReadBps\":null,\"BlkioDeviceReadIOps\":null,\"BlkioDeviceWriteBps\":null," \
+	"\"BlkioDeviceWriteIOps\":null,\"BlkioWeight\":0,\"BlkioWeightDevice\":null,\"CgroupParent\":\"\"," \
+	"\"CpuCount\":0,\"CpuPercent\":0,\"CpuPeriod\":0,\"CpuQuota\":0,\"CpuRealtimePeriod\":0," \
+	"\"CpuRealtimeRuntime\":0,\"CpuShares\":0,\"CpusetCpus\":\"\",\"CpusetMems\":\"\"," \
+	"\"DeviceCgroupRules\":null,\"DeviceRequests\":null,\"Devices\":null,\"IOMaximumBandwidth\":0," \
+	"\"IOMaximumIOps\":0,\"Memory\":" mem ",\"MemoryReservation\":0,\"MemorySwap\":0," \
+	"\"MemorySwappiness\":null,\"NanoCpus\":0,\"OomKillDisable\":null,\"PidsLimit\":null," \
+	"\"RestartPolicy\":{\"MaximumRetryCount\":0,\"Name\":\"" restart "\"},\"Ulimits\":null}"
+
+static struct sg_inspect_result update(const char *body)
+{
+	struct sg_inspect_request req = { .method = SG_SLICE_LIT("POST"), .path = SG_SLICE_LIT("/containers/c/update"),
+					  .content_type = SG_SLICE_LIT("application/json") };
+	struct sg_inspect_result r;
+	sg_arena_reset(&arena);
+	sg_inspect_run(SG_INSPECT_CONTAINER_UPDATE, &S, &req, sg_slice_cstr(body), &arena, &r);
+	return r;
+}
+
+Test(inspect_live_fixes, cli_update_bodies_need_only_their_knob)
+{
+	struct sg_inspect_result r = update(CLI_UPDATE("0", "always"));
+	cr_assert_str_eq(r.knob, "container_update.allow_restart_policy");
+	r = update(CLI_UPDATE("67108864", ""));
+	cr_assert_str_eq(r.knob, "container_update.allow_resource_updates");
+	S.container_update.allow_restart_policy = true;
+	r = update(CLI_UPDATE("0", "always"));
+	cr_assert_eq(r.status, 0, "%s: %s", r.knob, r.reason);
+	r = update(CLI_UPDATE("67108864", ""));
+	cr_assert_str_eq(r.knob, "container_update.allow_resource_updates");
+	S.container_update.allow_resource_updates = true;
+	r = update(CLI_UPDATE("67108864", "on-failure"));
+	cr_assert_eq(r.status, 0, "%s: %s", r.knob, r.reason);
+}
