@@ -114,3 +114,26 @@ Test(inspect_live_fixes, cli_update_bodies_need_only_their_knob)
 	r = update(CLI_UPDATE("67108864", "on-failure"));
 	cr_assert_eq(r.status, 0, "%s: %s", r.knob, r.reason);
 }
+
+static struct sg_inspect_result node(const char *body)
+{
+	struct sg_inspect_request req = { .method = SG_SLICE_LIT("POST"), .path = SG_SLICE_LIT("/nodes/n/update"),
+					  .content_type = SG_SLICE_LIT("application/json") };
+	struct sg_inspect_result r;
+	sg_arena_reset(&arena);
+	sg_inspect_run(SG_INSPECT_NODE_UPDATE, &S, &req, sg_slice_cstr(body), &arena, &r);
+	return r;
+}
+
+/* ownership.label_key may be emptied (SOCKGUARD_OWNERSHIP_LABEL_KEY= with no
+ * owner): then no key is the owner key, in particular not "". */
+Test(inspect_live_fixes, empty_owner_label_key_claims_nothing)
+{
+	cr_assert_eq(node("{\"Labels\":{\"com.sockguard.owner\":\"t\"}}").status, 0);	/* NULL: default key */
+	S.owner_label_key = "";
+	cr_assert_str_eq(node("{\"Labels\":{\"\":\"t\"}}").knob, "node.allow_label_mutation");
+	cr_assert_str_eq(node("{\"Labels\":{\"com.sockguard.owner\":\"t\"}}").knob, "node.allow_label_mutation");
+	S.owner_label_key = "team.owner";
+	cr_assert_eq(node("{\"Labels\":{\"team.owner\":\"t\"}}").status, 0);
+	cr_assert_str_eq(node("{\"Labels\":{\"team.owner\":\"\"}}").knob, "node.allow_label_mutation");
+}
