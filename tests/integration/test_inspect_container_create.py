@@ -350,6 +350,9 @@ def test_http_deny_reasons(docker_daemon, strict):
         d.http("dup_key", strict, "POST", P, '{"Image":"x","HostConfig":{"Privileged":true},"HostConfig":{}}')
         # Legacy top-level HostConfig fields (moby 20.10 honours them).
         d.http("top_level", strict, "POST", P, {"Image": "x", "Privileged": True})
+        # No body at all (Content-Length: 0): the data plane inspects it
+        # without an arena; this used to be able to crash the worker.
+        d.http("empty_body", strict, "POST", P + "?name=sgi-empty", b"", reason="empty")
         # Trailing data after the object.
         d.http("trailing", strict, "POST", P, '{"Image":"x"} {"HostConfig":{"Privileged":true}}')
 
