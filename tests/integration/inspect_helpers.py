@@ -89,37 +89,6 @@ def served(daemon, mark, method, path_part):
     return [r for r in daemon.requests_since(mark) if r[0] == method and path_part in r[1]]
 
 
-def cli_denied(daemon, proxy, args, method="POST", path_part="/containers/create", input=None):
-    """Run a docker CLI command through the proxy that must be denied: the
-    CLI fails with sockguard's deny message, dockerd never served the
-    request, and no container appeared. Returns the CLI result."""
-    before = all_names(daemon)
-    mark = daemon.log_mark()
-    r = proxy.docker(*args, check=False, input=input)
-    assert r.returncode != 0, "expected a denial, CLI succeeded: %s" % r.stdout
-    assert DENIED in r.stderr, r.stderr
-    assert served(daemon, mark, method, path_part) == [], daemon.requests_since(mark)
-    assert all_names(daemon) == before
-    return r
-
-
-def create_denied(daemon, proxy, *opts, cmd=("true",)):
-    n = name()
-    cli_denied(daemon, proxy, ["create", "--name", n, *opts, harness.IMAGE, *cmd])
-    assert n not in all_names(daemon)
-
-
-def create_allowed(daemon, proxy, *opts, cmd=("true",)):
-    """`docker create` through the proxy works: the container exists in
-    dockerd (checked directly). Returns its inspect document; removed after."""
-    n = name()
-    try:
-        proxy.docker("create", "--name", n, *opts, harness.IMAGE, *cmd)
-        return json.loads(daemon.docker("inspect", n).stdout)[0]
-    finally:
-        daemon.docker("rm", "-f", n, check=False)
-
-
 def http_json(proxy, method, path, body, headers=None):
     h = {"Content-Type": "application/json"}
     h.update(headers or {})
@@ -127,26 +96,6 @@ def http_json(proxy, method, path, body, headers=None):
     if isinstance(data, str):
         data = data.encode()
     return proxy.http(method, path, body=data, headers=h)
-
-
-def http_denied(daemon, proxy, method, path, body, reason=None, status=403, headers=None, served_part=None):
-    """Raw HTTP request that must be denied with `status` and (verbose deny
-    body) a reason containing `reason`; dockerd never served it."""
-    mark = daemon.log_mark()
-    if isinstance(body, (dict, list)) or body is None:
-        st, _, data = http_json(proxy, method, path, body if body is not None else b"", headers)
-    else:
-        h = {"Content-Type": "application/x-tar"}
-        h.update(headers or {})
-        st, _, data = proxy.http(method, path, body=body, headers=h)
-    assert st == status, (st, data)
-    doc = json.loads(data)
-    assert doc["message"] == DENIED
-    if reason:
-        assert reason.lower() in doc.get("reason", "").lower(), doc
-    part = served_part or path.split("?")[0].replace("/v1.41", "")
-    assert served(daemon, mark, method, part) == [], daemon.requests_since(mark)
-    return doc
 
 
 def http_reached(daemon, proxy, method, path, body, headers=None, served_part=None):

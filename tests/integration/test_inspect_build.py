@@ -6,8 +6,6 @@ POST /build; each is built once its knob is open.
 import subprocess
 import uuid
 
-import pytest
-
 import harness
 from inspect_helpers import DENIED, Denials, allow, module_proxy, policy
 
