@@ -353,6 +353,8 @@ def test_http_deny_reasons(docker_daemon, strict):
         # No body at all (Content-Length: 0): the data plane inspects it
         # without an arena; this used to be able to crash the worker.
         d.http("empty_body", strict, "POST", P + "?name=sgi-empty", b"", reason="empty")
+        # Over the 1 MiB JSON limit: 413 before any decoding.
+        d.http("oversized", strict, "POST", P, {"Image": "x", "Labels": {"k": "v" * (1 << 20)}}, status=413)
         # Trailing data after the object.
         d.http("trailing", strict, "POST", P, '{"Image":"x"} {"HostConfig":{"Privileged":true}}')
 
