@@ -20,6 +20,7 @@ int sg_arena_init(struct sg_arena *a, size_t cap)
 	a->used = 0;
 	a->high_water = 0;
 	a->touched = 0;
+	a->failed = 0;
 	sg_arena_set_keep(a, (size_t)1 << 20);
 	return 0;
 }
@@ -29,14 +30,16 @@ void sg_arena_destroy(struct sg_arena *a)
 	if (a->base)
 		munmap(a->base, a->cap);
 	a->base = NULL;
-	a->cap = a->used = a->high_water = a->touched = a->keep = 0;
+	a->cap = a->used = a->high_water = a->touched = a->keep = a->failed = 0;
 }
 
 void *sg_arena_alloc(struct sg_arena *a, size_t n)
 {
 	size_t start = (a->used + 15u) & ~(size_t)15u;
-	if (start > a->cap || n > a->cap - start)
+	if (start > a->cap || n > a->cap - start) {
+		a->failed++;
 		return NULL;
+	}
 	a->used = start + n;
 	if (a->used > a->touched) {
 		a->touched = a->used;
@@ -85,4 +88,5 @@ void sg_arena_reset(struct sg_arena *a)
 	}
 	a->touched = 0;
 	a->used = 0;
+	a->failed = 0;
 }

@@ -18,13 +18,15 @@ struct sg_arena {
 	size_t keep;		/* bytes that stay resident across resets (default 1 MiB);
 				 * 0: never madvise (an arena over memory it does not own) */
 	size_t touched;		/* largest `used` since the last reset */
+	size_t failed;		/* allocations refused since init/reset (callers that
+				 * turn a NULL into "malformed" can tell it apart) */
 };
 
 /* Reserve `cap` bytes (rounded up to pages). Returns 0 or -errno. */
 int sg_arena_init(struct sg_arena *a, size_t cap);
 void sg_arena_destroy(struct sg_arena *a);
 
-/* 16-byte aligned; NULL when the arena cannot fit n more bytes. */
+/* 16-byte aligned; NULL (and ++failed) when the arena cannot fit n more bytes. */
 void *sg_arena_alloc(struct sg_arena *a, size_t n);
 /* Same, zero-filled. */
 void *sg_arena_calloc(struct sg_arena *a, size_t n);

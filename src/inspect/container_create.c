@@ -258,7 +258,7 @@ static bool cc_volume_driver_ok(struct cc_ctx *c, sg_json mount)
 	return cc_bind_source_ok(c, devpath);
 }
 
-/* HostConfig.Mounts: type=bind (any case) holds Source to the allowlist. */
+/* HostConfig.Mounts: type=bind or npipe (any case) holds Source to the allowlist. */
 static bool cc_mounts(struct cc_ctx *c)
 {
 	sg_json arr, m;
@@ -284,7 +284,9 @@ static bool cc_mounts(struct cc_ctx *c)
 					 "mount type \"%.*s\" is not allowed", SG_EXCERPT(type));
 			return false;
 		}
-		if (sg_eq_ci(type, "bind")) {
+		/* npipe mounts a host named pipe (\\.\pipe\docker_engine is the
+		 * Windows engine socket): a host path like a bind's. */
+		if (sg_eq_ci(type, "bind") || sg_eq_ci(type, "npipe")) {
 			src = sg_trim(src);
 			if (src.len == 0 || src.ptr[0] != '/') {
 				sg_inspect_deny(c->out, 403, CC "allowed_bind_mounts",

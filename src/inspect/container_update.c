@@ -1,9 +1,17 @@
 /* inspect/container_update.c — POST /containers/{id}/update.
  *
  * dockerd decodes container.UpdateConfig: Resources embedded (its fields sit
- * at the top level) plus RestartPolicy. Like the Go original, the mere
- * presence of a gated key (any value) needs its knob; keys match with Go's
- * case folding. */
+ * at the top level) plus RestartPolicy. A gated key (matched with Go's case
+ * folding) needs its knob unless its value is one dockerd treats as "leave
+ * unchanged": the docker CLI sends every Resources field on every update
+ * (`"Devices":null,"Memory":0,...,"RestartPolicy":{"Name":""}`), so the
+ * Go original's "mere presence" rule denied every `docker update` unless all
+ * of allow_resource_updates, allow_all_devices and allow_restart_policy were
+ * on. Unchanged means: null; for plain fields also false, 0, "", [] and {};
+ * for the pointer fields (PidsLimit, MemorySwappiness, OomKillDisable) only
+ * null, since dockerd applies a non-nil 0 (PidsLimit 0 lifts the limit);
+ * RestartPolicy only with an absent or empty Name (dockerd keeps the policy
+ * then). Anything else, wrong types included, counts as a change. */
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
 #include "inspect/text.h"
@@ -47,6 +55,50 @@ static bool cu_key_in(sg_slice key, const struct cu_group *g)
 	return false;
 }
 
+static const char *const cu_pointer_fields[] = { "PidsLimit", "MemorySwappiness", "OomKillDisable" };
+
+/* Does dockerd leave the setting unchanged for this value? */
+static bool cu_unchanged(sg_slice key, sg_json val)
+{
+	enum sg_json_type t = sg_json_type_of(val);
+	if (t == SG_JSON_NULL)
+		return true;
+	for (size_t i = 0; i < sizeof(cu_pointer_fields) / sizeof(cu_pointer_fields[0]); i++)
+		if (sg_json_key_matches(key, cu_pointer_fields[i]))
+			return false;
+	if (sg_json_key_matches(key, "RestartPolicy")) {
+		sg_json name;
+		sg_slice n;
+		if (t != SG_JSON_OBJECT)
+			return false;
+		enum sg_json_err e = sg_json_get(val, "Name", &name);
+		if (e == SG_JSON_ENOTFOUND)
+			return true;
+		if (e != SG_JSON_OK)
+			return false;
+		if (sg_json_type_of(name) == SG_JSON_NULL)
+			return true;
+		return sg_json_string(name, &n) && n.len == 0;
+	}
+	bool b;
+	int64_t i64;
+	sg_slice str;
+	switch (t) {
+	case SG_JSON_BOOL:
+		return sg_json_bool(val, &b) && !b;
+	case SG_JSON_INT:
+		return sg_json_int64(val, &i64) && i64 == 0;
+	case SG_JSON_STRING:
+		return sg_json_string(val, &str) && str.len == 0;
+	case SG_JSON_ARRAY:
+		return sg_json_arr_len(val) == 0;
+	case SG_JSON_OBJECT:
+		return sg_json_obj_len(val) == 0;
+	default:
+		return false;
+	}
+}
+
 void sg_inspect_container_update(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
 				 sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
 {
@@ -63,7 +115,7 @@ void sg_inspect_container_update(const struct sg_inspect_settings *s, const stru
 			continue;
 		sg_json_obj_begin(root, &it);
 		while (sg_json_obj_next(&it, &key, &val)) {
-			if (cu_key_in(key, grp)) {
+			if (cu_key_in(key, grp) && !cu_unchanged(key, val)) {
 				sg_inspect_deny(out, 403, grp->knob, grp->reason);
 				return;
 			}

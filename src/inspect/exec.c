@@ -150,8 +150,8 @@ bool sg_inspect_exec_start_needs_metadata(const struct sg_inspect_settings *s)
 }
 
 /* GET /exec/{id}/json: ProcessConfig {entrypoint, arguments[], privileged, user}. */
-void sg_inspect_exec_metadata(const struct sg_inspect_settings *s, sg_slice exec_inspect_json,
-			      struct sg_arena *scratch, struct sg_inspect_result *out)
+static void exec_metadata(const struct sg_inspect_settings *s, sg_slice exec_inspect_json,
+			  struct sg_arena *scratch, struct sg_inspect_result *out)
 {
 	struct exec_facts *f = sg_arena_calloc(scratch, sizeof(*f));
 	sg_json root, pc, args;
@@ -178,4 +178,12 @@ void sg_inspect_exec_metadata(const struct sg_inspect_settings *s, sg_slice exec
 	if (present && !exec_collect_argv(args, f, out))
 		return;
 	exec_judge(&s->exec, f, scratch, out);
+}
+
+void sg_inspect_exec_metadata(const struct sg_inspect_settings *s, sg_slice exec_inspect_json,
+			      struct sg_arena *scratch, struct sg_inspect_result *out)
+{
+	size_t failed = scratch->failed;
+	exec_metadata(s, exec_inspect_json, scratch, out);
+	sg_inspect_scratch_check(scratch, failed, out);
 }

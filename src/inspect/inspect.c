@@ -153,6 +153,20 @@ const char *sg_inspector_name(enum sg_inspector_id id)
 	return sg_inspectors[id].name;
 }
 
+/* An inspector that ran out of scratch reports whatever its failed helper
+ * made of the NULL ("malformed query", "malformed tar", "no match"...), or
+ * might even allow. Whatever it said, the body was too big to inspect with
+ * the scratch it had: fail closed with the too-large verdict the JSON
+ * parser gives for the same condition (413 request_body.too_large). */
+void sg_inspect_scratch_check(const struct sg_arena *scratch, size_t failed_before,
+			      struct sg_inspect_result *out)
+{
+	if (scratch->failed == failed_before)
+		return;
+	sg_inspect_deny(out, 413, "request_body.too_large",
+			"request body is too large to inspect (inspector ran out of scratch memory)");
+}
+
 void sg_inspect_run(enum sg_inspector_id id, const struct sg_inspect_settings *s,
 		    const struct sg_inspect_request *req, sg_slice body,
 		    struct sg_arena *scratch, struct sg_inspect_result *out)
@@ -163,5 +177,13 @@ void sg_inspect_run(enum sg_inspector_id id, const struct sg_inspect_settings *s
 				"unknown request body inspector; denied (fail closed)");
 		return;
 	}
+	/* A bodiless request (no Content-Length, no chunking) may come without
+	 * an arena; the query decoding still needs a little scratch. */
+	_Alignas(16) char local[SG_INSPECT_NO_ARENA_SCRATCH];
+	struct sg_arena fallback = { .base = local, .cap = sizeof(local) };
+	if (!scratch)
+		scratch = &fallback;
+	size_t failed = scratch->failed;
 	sg_inspectors[id].fn(s, req, body, scratch, out);
+	sg_inspect_scratch_check(scratch, failed, out);
 }

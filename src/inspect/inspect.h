@@ -96,7 +96,11 @@ struct sg_inspect_result {
 	const char *reason;		/* human sentence (static or in scratch) */
 };
 
-/* Run inspector `id` over a complete, de-chunked body. Pure. */
+/* Run inspector `id` over a complete, de-chunked body. Pure. `scratch` may
+ * be NULL for a request without a body: the inspector then runs on a
+ * SG_INSPECT_NO_ARENA_SCRATCH-byte stack arena (queries that need more are
+ * 413 request_body.too_large, like any inspector that runs out of scratch). */
+#define SG_INSPECT_NO_ARENA_SCRATCH 4096
 void sg_inspect_run(enum sg_inspector_id id, const struct sg_inspect_settings *s,
 		    const struct sg_inspect_request *req, sg_slice body,
 		    struct sg_arena *scratch, struct sg_inspect_result *out);

@@ -41,6 +41,12 @@ sg_inspector_fn sg_inspect_plugin_create;
 bool sg_plugin_privilege_ok(const struct sg_plugin_settings *ps, sg_slice name, sg_slice value,
 			    struct sg_arena *a, const char **knob);
 
+/* After an inspector ran: if `scratch` refused an allocation since
+ * `failed_before` (its `failed` count then), replace the verdict with the
+ * fail-closed 413 request_body.too_large deny. */
+void sg_inspect_scratch_check(const struct sg_arena *scratch, size_t failed_before,
+			      struct sg_inspect_result *out);
+
 /* Verdict helpers: knob and reason must be static strings. */
 static inline void sg_inspect_allow(struct sg_inspect_result *out)
 {

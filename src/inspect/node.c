@@ -41,7 +41,9 @@ static bool node_labels_only_allowed(const struct sg_inspect_settings *s, sg_jso
 	sg_json_obj_begin(labels, &it);
 	while (sg_json_obj_next(&it, &key, &v)) {
 		n++;
-		bool is_owner = sg_slice_eq(key, owner);
+		/* An empty ownership.label_key (possible without an owner)
+		 * names no key: it must not make the empty key claimable. */
+		bool is_owner = owner.len > 0 && sg_slice_eq(key, owner);
 		if (!is_owner && !sg_list_has(&s->node.allowed_label_keys, key))
 			return false;
 		/* Only allowlisted keys get here, so this O(n) scan runs for a

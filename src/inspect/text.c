@@ -102,7 +102,9 @@ void sg_inspect_denyf(struct sg_inspect_result *out, struct sg_arena *a, uint16_
 		      const char *knob, const char *fallback, const char *fmt, ...)
 {
 	enum { SG_REASON_MAX = 512 };
-	char *buf = sg_arena_alloc(a, SG_REASON_MAX);
+	/* A full arena only costs the formatted reason, not the verdict: do
+	 * not let it count as a refused allocation (see sg_inspect_run). */
+	char *buf = sg_arena_left(a) >= SG_REASON_MAX + 16 ? sg_arena_alloc(a, SG_REASON_MAX) : NULL;
 	const char *reason = fallback;
 	if (buf) {
 		va_list ap;

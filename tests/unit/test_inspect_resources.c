@@ -107,12 +107,20 @@ Test(inspect_resources, container_update)
 	enum sg_inspector_id U = SG_INSPECT_CONTAINER_UPDATE;
 	OK(U, "{}");
 	NO(U, "{\"Memory\":1}", "container_update.allow_resource_updates");
-	NO(U, "{\"memory\":0}", "container_update.allow_resource_updates");
+	NO(U, "{\"memory\":1}", "container_update.allow_resource_updates");
 	NO(U, "{\"RestartPolicy\":{\"Name\":\"always\"}}", "container_update.allow_restart_policy");
 	NO(U, "{\"Privileged\":true}", "container_update.allow_privileged");
-	NO(U, "{\"Devices\":[]}", "container_update.allow_all_devices");
+	NO(U, "{\"Devices\":[{\"PathOnHost\":\"/dev/mem\"}]}", "container_update.allow_all_devices");
 	NO(U, "{\"CapAdd\":[\"ALL\"]}", "container_update.allow_capabilities");
-	NO(U, "{\"\\u017fecurityOpt\":[]}", "container_update.allow_capabilities");
+	NO(U, "{\"\\u017fecurityOpt\":[\"x\"]}", "container_update.allow_capabilities");
+	/* Zero values leave the setting unchanged in dockerd (see container_update.c). */
+	OK(U, "{\"memory\":0,\"Devices\":[],\"\\u017fecurityOpt\":null,\"RestartPolicy\":{\"Name\":\"\"}}");
+	/* Pointer fields: a non-null 0 is applied (PidsLimit 0 lifts the limit). */
+	NO(U, "{\"PidsLimit\":0}", "container_update.allow_resource_updates");
+	NO(U, "{\"OomKillDisable\":false}", "container_update.allow_resource_updates");
+	NO(U, "{\"Memory\":0.0}", "container_update.allow_resource_updates");
+	NO(U, "{\"RestartPolicy\":{\"MaximumRetryCount\":0,\"name\":\"no\"}}", "container_update.allow_restart_policy");
+	NO(U, "{\"RestartPolicy\":\"always\"}", "container_update.allow_restart_policy");
 	S.container_update.allow_resource_updates = S.container_update.allow_restart_policy = true;
 	OK(U, "{\"Memory\":1,\"RestartPolicy\":{\"Name\":\"always\"}}");
 }
