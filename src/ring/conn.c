@@ -25,6 +25,7 @@
 #include "http/serialize.h"
 #include "http/target.h"
 #include "policy/publish.h"
+#include "ring/splice_body.h"
 #include "ring/worker.h"
 
 static const char *const state_names[] = {
@@ -127,8 +128,6 @@ static void u_recv(struct sg_worker *w, struct sg_conn *c)
 	c->u_recv_pending = true;
 }
 
-#define SG_SPLICE_CHUNK (1u << 20)
-
 /* IORING_OP_SPLICE between a socket and a pipe; completes like recv/send
  * (bytes moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
 static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, uint32_t n, enum sg_op op)
@@ -148,13 +147,8 @@ static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, u
 
 static void close_pipes(struct sg_conn *c)
 {
-	for (int i = 0; i < 2; i++) {
-		if (c->pipe_up[i] >= 0)
-			close(c->pipe_up[i]);
-		if (c->pipe_dn[i] >= 0)
-			close(c->pipe_dn[i]);
-		c->pipe_up[i] = c->pipe_dn[i] = -1;
-	}
+	sg_pipe_close(c->pipe_up);
+	sg_pipe_close(c->pipe_dn);
 }
 
 static void sock_shutdown_wr(struct sg_worker *w, struct sg_conn *c, int fd, enum sg_op op)
@@ -384,6 +378,8 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 		close_conn(w, c);
 		return;
 	}
+	sg_pipe_put(w, c->pipe_up);	/* both directions ended: the pipes are empty */
+	sg_pipe_put(w, c->pipe_dn);
 	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
 	if (x->arena) {
 		sg_arena_put(w, x->arena);
@@ -538,6 +534,116 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 	u_recv(w, c);
 }
 
+/* ---- spliced bodies (lengths and pipes: ring/splice_body.c) ---------------------- */
+
+/* Once the bytes already in cbuf/ubuf are relayed, a body of known length
+ * moves socket -> pipe -> socket: one splice in flight per direction, the
+ * pipe drained before the next fill, so the pipe is the only buffer and a
+ * slow reader stops the other side. Exactly the framed length is moved:
+ * pipelined requests and a reused upstream's next response stay unread. */
+static void up_splice_next(struct sg_worker *w, struct sg_conn *c)
+{
+	splice_op(w, c, c->cfd, c->pipe_up[1], sg_splice_len(c->ctx->up_left), SG_OP_C_RECV);
+}
+
+static bool up_splice_begin(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint64_t left = sg_splice_req_left(&x->rp);
+	if (x->inspected || left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_up))
+		return false;
+	x->up_splice = true;
+	x->up_left = left;
+	x->replayable = false;
+	x->c_off = x->c_len = x->head_len;
+	up_splice_next(w, c);
+	return true;
+}
+
+static void up_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (res <= 0) {
+		close_conn(w, c);	/* client vanished mid-body */
+		return;
+	}
+	x->up_piped = (uint32_t)res;
+	x->up_left -= (uint32_t)res;
+	splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
+}
+
+static void up_spliced_out(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->up_left > 0) {
+		up_splice_next(w, c);
+		return;
+	}
+	sg_splice_req_finish(&x->rp);
+	x->up_done = true;
+	check_done(w, c);
+}
+
+static void down_splice_next(struct sg_worker *w, struct sg_conn *c)
+{
+	splice_op(w, c, c->ufd, c->pipe_dn[1], sg_splice_len(c->ctx->dn_left), SG_OP_U_RECV);
+}
+
+static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint64_t left = sg_splice_resp_left(&x->sp);
+	if (left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_dn))
+		return false;
+	x->dn_splice = true;
+	x->dn_left = left;
+	x->u_off = x->u_len = 0;
+	down_splice_next(w, c);
+	return true;
+}
+
+/* The upstream closed where an until-close body may end. */
+static void down_eof_done(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->down_done = true;
+	x->upstream_reusable = false;
+	x->close_after = true;
+	drop_upstream(w, c);
+	check_done(w, c);
+}
+
+static void down_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (res == 0 && x->dn_left == SG_SPLICE_UNTIL_CLOSE) {
+		down_eof_done(w, c);
+		return;
+	}
+	if (res <= 0) {
+		close_conn(w, c);	/* truncated: the client sees the close */
+		return;
+	}
+	x->dn_piped = (uint32_t)res;
+	if (x->dn_left != SG_SPLICE_UNTIL_CLOSE)
+		x->dn_left -= (uint32_t)res;
+	splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
+}
+
+static void down_spliced_out(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->dn_left > 0) {
+		down_splice_next(w, c);
+		return;
+	}
+	sg_splice_resp_finish(&x->sp);
+	x->down_done = true;
+	if (!x->sp.keep_alive)
+		x->upstream_reusable = false;
+	check_done(w, c);
+}
+
 /* ---- up: request body ------------------------------------------------------------ */
 
 static void up_pump(struct sg_worker *w, struct sg_conn *c)
@@ -566,6 +672,8 @@ static void up_pump(struct sg_worker *w, struct sg_conn *c)
 		check_done(w, c);
 		return;
 	}
+	if (up_splice_begin(w, c))
+		return;
 	x->c_off = x->c_len = x->head_len;	/* body window drained: read more */
 	c_recv(w, c, 0);
 }
@@ -586,7 +694,8 @@ static void down_after_send(struct sg_worker *w, struct sg_conn *c)
 		 * ones never pay for the extra poll */
 		if (x->up_done && !x->sp.hijack_candidate && !x->req.upgrade)
 			c_watch(w, c);
-		u_recv(w, c);
+		if (!down_splice_begin(w, c))
+			u_recv(w, c);
 		return;
 	case SG_RESP_DONE:
 		x->down_done = true;
@@ -678,12 +787,8 @@ static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
 	c->state = SG_CS_HIJACK;
 	x->raw = true;
 	/* zero-copy from here on: socket -> pipe -> socket per direction */
-	if (pipe2(c->pipe_up, O_CLOEXEC) == 0 && pipe2(c->pipe_dn, O_CLOEXEC) == 0) {
-		fcntl(c->pipe_up[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
-		fcntl(c->pipe_dn[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
-	} else {
+	if (!sg_pipe_get(w, c->pipe_up) || !sg_pipe_get(w, c->pipe_dn))
 		close_pipes(c);		/* fall back to the buffers */
-	}
 	x->upstream_reusable = false;
 	x->close_after = true;
 	hijack_up(w, c);
@@ -869,6 +974,10 @@ static void on_c_recv(struct sg_worker *w, struct sg_conn *c, int res)
 		inspect_pump(w, c);
 		return;
 	case SG_CS_FORWARD:
+		if (x->up_splice) {
+			up_spliced_in(w, c, res);
+			return;
+		}
 		if (res <= 0) {
 			close_conn(w, c);	/* client vanished mid-body */
 			return;
@@ -917,13 +1026,15 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 		return;
 	}
 	if (spliced) {
-		if (c->state != SG_CS_HIJACK)
+		if (c->state != SG_CS_HIJACK && c->state != SG_CS_FORWARD)
 			return;
 		x->dn_piped -= (uint32_t)res;
 		if (x->dn_piped > 0)
 			splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
-		else
+		else if (c->state == SG_CS_HIJACK)
 			hijack_down(w, c);
+		else
+			down_spliced_out(w, c);
 		return;
 	}
 	if ((uint32_t)res < x->c_out_len) {
@@ -981,8 +1092,10 @@ static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
 		x->up_piped -= (uint32_t)res;
 		if (x->up_piped > 0)
 			splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
-		else
+		else if (c->state == SG_CS_HIJACK)
 			hijack_up(w, c);
+		else
+			up_spliced_out(w, c);
 		return;
 	}
 	if (res <= 0) {
@@ -1050,17 +1163,17 @@ static void on_u_recv(struct sg_worker *w, struct sg_conn *c, int res)
 	}
 	if (c->state != SG_CS_FORWARD)
 		return;
+	if (x->dn_splice) {
+		down_spliced_in(w, c, res);
+		return;
+	}
 	if (res <= 0) {
 		if (!x->resp_started && !x->sp.head_seen && x->sp.status == 0) {
 			upstream_failed(w, c);
 			return;
 		}
 		if (res == 0 && sg_http_resp_eof_ok(&x->sp)) {
-			x->down_done = true;	/* until-close body ended */
-			x->upstream_reusable = false;
-			x->close_after = true;
-			drop_upstream(w, c);
-			check_done(w, c);
+			down_eof_done(w, c);	/* until-close body ended */
 			return;
 		}
 		close_conn(w, c);

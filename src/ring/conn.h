@@ -81,7 +81,9 @@ struct sg_reqctx {
 	const char *u_out; uint32_t u_out_len;	/* to upstream */
 	uint32_t sbuf_head_len;			/* serialized head length in sbuf */
 	uint32_t drained;			/* DRAIN: bytes discarded so far */
-	uint32_t up_piped, dn_piped;		/* HIJACK: bytes sitting in each pipe */
+	uint32_t up_piped, dn_piped;		/* HIJACK / spliced body: bytes sitting in each pipe */
+	bool up_splice, dn_splice;		/* FORWARD: the body is being spliced (ring/splice_body.h) */
+	uint64_t up_left, dn_left;		/* body bytes still to splice (dn: UINT64_MAX = until close) */
 
 	/* not cleared between requests (ctx_reset stops here) */
 	struct sg_http_req_parser rp;
@@ -106,7 +108,9 @@ struct sg_conn {
 	bool c_eof, u_eof;		/* hijack half-close bookkeeping */
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
-	int pipe_up[2], pipe_dn[2];	/* HIJACK splice pipes (client->upstream, upstream->client), -1 if none */
+	int pipe_up[2], pipe_dn[2];	/* splice pipes (client->upstream, upstream->client), -1 if none;
+					 * taken for a spliced body or hijack, back to the worker's pool
+					 * when the request is over */
 	struct sg_reqctx *ctx;
 	struct sg_conn *next_free;
 	struct __kernel_timespec c_ts, u_ts;	/* linked timeouts read these at submit */

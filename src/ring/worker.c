@@ -133,6 +133,7 @@ void sg_worker_destroy(struct sg_worker *w)
 {
 	const struct sg_server_opts *o = w->opts;
 	sg_upstream_pool_clear(w);
+	sg_pipe_pool_clear(w);
 	if (w->arenas && w->arenas != MAP_FAILED) {
 		for (unsigned i = 0; i < o->inspect_slots_per_worker; i++)
 			sg_arena_destroy(&w->arenas[i]);

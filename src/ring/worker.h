@@ -16,6 +16,7 @@
 #include "base/arena.h"
 #include "ring/conn.h"
 #include "ring/server.h"
+#include "ring/splice_body.h"
 #include "ring/ud.h"
 
 #define SG_MAX_LISTENERS 2
@@ -43,6 +44,8 @@ struct sg_worker {
 	struct sg_arena *arenas;	/* inspect_slots arenas */
 	struct sg_arena **free_arenas;
 	unsigned nfree_arenas;
+
+	struct sg_pipe_pool pipes;	/* empty splice pipes (ring/splice_body.c) */
 
 	int *up_idle;			/* idle upstream keep-alive fds (stack) */
 	unsigned n_up_idle;

@@ -1,0 +1,59 @@
+/* ring/splice_body.h — zero-copy bodies: pipes and framing arithmetic.
+ *
+ * Bodies whose length is known once the head is parsed (Content-Length
+ * requests that need no inspection, Content-Length and until-close
+ * responses) move socket -> pipe -> socket with IORING_OP_SPLICE, exactly
+ * as many bytes as the framing says; the conn state machine (conn.c) drives
+ * the ops, this file owns the pipes (created lazily, sized with
+ * F_SETPIPE_SZ, recycled through a small per-worker pool so an idle
+ * connection holds none) and the "how much is left" questions. */
+#ifndef SG_RING_SPLICE_BODY_H
+#define SG_RING_SPLICE_BODY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/request.h"
+#include "http/response.h"
+
+#define SG_SPLICE_CHUNK (1u << 20)	/* bytes per splice op, and wanted pipe size */
+#define SG_SPLICE_MIN 65536u		/* shorter remainders stay on the buffered path */
+#define SG_PIPE_POOL_MAX 16u		/* empty pipes kept per worker */
+#define SG_SPLICE_UNTIL_CLOSE UINT64_MAX
+
+struct sg_worker;
+struct sg_conn;
+
+struct sg_pipe_pool {
+	int fds[SG_PIPE_POOL_MAX][2];
+	unsigned n;
+};
+
+/* An empty pipe into p (from the pool or new, sized up to SG_SPLICE_CHUNK).
+ * No-op returning true if p[0] >= 0 already. False if none can be had. */
+bool sg_pipe_get(struct sg_worker *w, int p[2]);
+/* Give an empty pipe back (closed if the pool is full); p becomes -1. */
+void sg_pipe_put(struct sg_worker *w, int p[2]);
+/* Close a pipe whose contents do not matter any more; p becomes -1. */
+void sg_pipe_close(int p[2]);
+void sg_pipe_pool_clear(struct sg_worker *w);
+
+/* Body bytes of the response still to come that can be spliced: the
+ * Content-Length remainder, SG_SPLICE_UNTIL_CLOSE, or 0 (chunked, no body,
+ * head not complete, hijack, done). */
+uint64_t sg_splice_resp_left(const struct sg_http_resp_parser *sp);
+/* The spliced remainder has been relayed: the response is complete. */
+void sg_splice_resp_finish(struct sg_http_resp_parser *sp);
+
+/* Content-Length request body bytes still to come, 0 if not spliceable. */
+uint64_t sg_splice_req_left(const struct sg_http_req_parser *rp);
+/* The spliced remainder has been sent upstream: the request is complete. */
+void sg_splice_req_finish(struct sg_http_req_parser *rp);
+
+/* Bytes for the next socket -> pipe splice. */
+static inline uint32_t sg_splice_len(uint64_t left)
+{
+	return left < SG_SPLICE_CHUNK ? (uint32_t)left : SG_SPLICE_CHUNK;
+}
+
+#endif
