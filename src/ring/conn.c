@@ -128,14 +128,54 @@ static void u_recv(struct sg_worker *w, struct sg_conn *c)
 	c->u_recv_pending = true;
 }
 
-/* IORING_OP_SPLICE between a socket and a pipe; completes like recv/send
- * (bytes moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
+/* Try the splice now (see splice_body.h); if it would block, poll the
+ * socket side and try again when it is ready. */
+static void splice_try(struct sg_worker *w, struct sg_conn *c, unsigned dir)
+{
+	struct sg_splice_wait *sw = &c->spl[dir];
+	int r = sg_splice_now(sw->in, sw->out, sw->n);
+	if (r != -EAGAIN) {
+		sg_splice_post(w, sg_ud_make((enum sg_op)sw->op, sw->uepoch, c->slot, c->gen), r);
+		return;
+	}
+	bool reading = sw->op == SG_OP_C_RECV || sw->op == SG_OP_U_RECV;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_poll_add(s, reading ? sw->in : sw->out, reading ? POLLIN : POLLOUT);
+	s->user_data = sg_ud_make(dir ? SG_OP_SPLICE_WAIT_DN : SG_OP_SPLICE_WAIT_UP, sw->uepoch, c->slot, c->gen);
+	c->inflight++;
+}
+
+/* The socket a waiting splice polled is ready (or the poll failed). */
+static void splice_resume(struct sg_worker *w, struct sg_conn *c, unsigned dir, int res)
+{
+	struct sg_splice_wait *sw = &c->spl[dir];
+	bool on_ufd = sw->op == SG_OP_U_RECV || sw->op == SG_OP_U_SEND;
+	if (res < 0 || c->state == SG_CS_CLOSING || (on_ufd && sw->uepoch != c->uepoch)) {
+		/* the fds may be gone: complete the op without touching them */
+		sg_splice_post(w, sg_ud_make((enum sg_op)sw->op, sw->uepoch, c->slot, c->gen), res < 0 ? res : -ECANCELED);
+		return;
+	}
+	splice_try(w, c, dir);
+}
+
+/* Splice between a socket and a pipe; completes like recv/send (bytes
+ * moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
 static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, uint32_t n, enum sg_op op)
 {
-	struct io_uring_sqe *s = sg_worker_sqe(w);
-	io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
-	s->user_data = ud(c, op);
 	c->inflight++;
+	if (sg_splice_sync_ok()) {
+		if (!c->cfd_nonblock) {
+			sg_set_nonblock(c->cfd);
+			c->cfd_nonblock = true;
+		}
+		unsigned dir = op == SG_OP_U_RECV || op == SG_OP_C_SEND;
+		c->spl[dir] = (struct sg_splice_wait){ in, out, n, (uint8_t)op, c->uepoch };
+		splice_try(w, c, dir);
+	} else {
+		struct io_uring_sqe *s = sg_worker_sqe(w);
+		io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
+		s->user_data = ud(c, op);
+	}
 	switch (op) {
 	case SG_OP_C_RECV: c->c_recv_pending = true; break;
 	case SG_OP_C_SEND: c->c_send_pending = true; c->c_out_splice = true; break;
@@ -290,6 +330,8 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 	c->c_recv_pending = c->c_send_pending = c->u_recv_pending = c->u_send_pending = false;
 	c->c_eof = c->u_eof = false;
 	c->watch_pending = false;
+	c->c_out_splice = c->u_out_splice = false;	/* a closed conn's last splice may have left them set */
+	c->cfd_nonblock = false;
 	c->pipe_up[0] = c->pipe_up[1] = c->pipe_dn[0] = c->pipe_dn[1] = -1;
 	c->ctx = NULL;
 	memset(&c->id, 0, sizeof(c->id));
@@ -525,6 +567,8 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
 	c->state = SG_CS_FORWARD;
+	if (!c->ufd_from_pool && sg_splice_sync_ok())
+		sg_set_nonblock(c->ufd);	/* a body may be spliced synchronously */
 	sg_http_resp_init(&x->sp, x->req.is_head, is_hijack_path(x->req.method, x->canon));
 	x->head_sent = false;
 	x->up_done = false;
@@ -1224,6 +1268,10 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		break;
 	case SG_OP_C_UNWATCH:
 		c->ntimeouts--;
+		break;
+	case SG_OP_SPLICE_WAIT_UP:
+	case SG_OP_SPLICE_WAIT_DN:
+		splice_resume(w, c, op == SG_OP_SPLICE_WAIT_DN, res);
 		break;
 	case SG_OP_C_RECV:
 		c->c_recv_pending = false;

@@ -108,6 +108,12 @@ struct sg_conn {
 	bool c_eof, u_eof;		/* hijack half-close bookkeeping */
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
+	bool cfd_nonblock;		/* O_NONBLOCK set (for synchronous splice) */
+	struct sg_splice_wait {		/* [0] up, [1] down: the splice op being tried */
+		int in, out;
+		uint32_t n;
+		uint8_t op, uepoch;
+	} spl[2];
 	int pipe_up[2], pipe_dn[2];	/* splice pipes (client->upstream, upstream->client), -1 if none;
 					 * taken for a spliced body or hijack, back to the worker's pool
 					 * when the request is over */

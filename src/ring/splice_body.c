@@ -2,8 +2,11 @@
  * (see splice_body.h; the ops themselves are queued by conn.c). */
 #include "ring/splice_body.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ring/worker.h"
@@ -105,4 +108,61 @@ uint64_t sg_splice_req_left(const struct sg_http_req_parser *rp)
 void sg_splice_req_finish(struct sg_http_req_parser *rp)
 {
 	rp->message_done = true;
+}
+
+/* ---- synchronous splice ---------------------------------------------------- */
+
+#ifndef IORING_NOP_INJECT_RESULT
+#define IORING_NOP_INJECT_RESULT (1u << 0)	/* kernel 6.10+; liburing < 2.7 lacks it */
+#endif
+
+static void nop_inject(struct io_uring_sqe *s, uint64_t ud, int res)
+{
+	io_uring_prep_nop(s);
+	s->rw_flags = IORING_NOP_INJECT_RESULT;	/* nop_flags shares the union */
+	s->len = (uint32_t)res;
+	s->user_data = ud;
+}
+
+static bool sync_ok;
+static pthread_once_t sync_once = PTHREAD_ONCE_INIT;
+
+/* Does this kernel inject NOP results? (an older one completes the NOP with 0) */
+static void probe_sync(void)
+{
+	struct io_uring r;
+	if (io_uring_queue_init(2, &r, 0) != 0)
+		return;
+	struct io_uring_sqe *s = io_uring_get_sqe(&r);
+	struct io_uring_cqe *cqe;
+	nop_inject(s, 1, -EXDEV);
+	if (io_uring_submit_and_wait(&r, 1) == 1 && io_uring_peek_cqe(&r, &cqe) == 0)
+		sync_ok = cqe->res == -EXDEV && getenv("SOCKGUARD_SPLICE_IOWQ") == NULL;
+	io_uring_queue_exit(&r);
+}
+
+bool sg_splice_sync_ok(void)
+{
+	pthread_once(&sync_once, probe_sync);
+	return sync_ok;
+}
+
+int sg_splice_now(int in, int out, uint32_t n)
+{
+	ssize_t r = splice(in, NULL, out, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (r < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return (int)r;
+}
+
+void sg_splice_post(struct sg_worker *w, uint64_t ud, int res)
+{
+	nop_inject(sg_worker_sqe(w), ud, res);
+}
+
+void sg_set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }

@@ -50,6 +50,20 @@ uint64_t sg_splice_req_left(const struct sg_http_req_parser *rp);
 /* The spliced remainder has been sent upstream: the request is complete. */
 void sg_splice_req_finish(struct sg_http_req_parser *rp);
 
+/* Splice without io-wq: each op is tried at once with splice(2), non-blocking
+ * (sockets in O_NONBLOCK), and its result is posted back into the ring as a
+ * NOP completion (IORING_NOP_INJECT_RESULT) carrying the op's user_data, so
+ * the state machine sees an ordinary completion; an op that would block
+ * polls its socket and is retried. IORING_OP_SPLICE always runs on an io-wq
+ * worker (two context switches per op), which capped hijack at ~0.3x direct.
+ * False (kernel without NOP result injection): conn.c queues IORING_OP_SPLICE. */
+bool sg_splice_sync_ok(void);
+/* splice(in -> out, n, non-blocking): bytes, 0 at EOF, or -errno. */
+int sg_splice_now(int in, int out, uint32_t n);
+/* Queue a NOP whose completion is (ud, res). */
+void sg_splice_post(struct sg_worker *w, uint64_t ud, int res);
+void sg_set_nonblock(int fd);
+
 /* Bytes for the next socket -> pipe splice. */
 static inline uint32_t sg_splice_len(uint64_t left)
 {

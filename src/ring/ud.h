@@ -26,6 +26,8 @@ enum sg_op {
 	SG_OP_CANCEL,
 	SG_OP_C_WATCH,		/* POLLRDHUP on the client while a response is awaited */
 	SG_OP_C_UNWATCH,	/* poll_remove of that watch */
+	SG_OP_SPLICE_WAIT_UP,	/* a splice (client -> upstream) would block: poll, then retry */
+	SG_OP_SPLICE_WAIT_DN,	/* the same for upstream -> client */
 };
 
 static inline uint64_t sg_ud_make(enum sg_op op, uint32_t uepoch, uint32_t slot, uint32_t gen)

@@ -466,6 +466,11 @@ def test_large_content_length_upload_then_pipelined_request(scripted):
 
 def test_slow_reader_keeps_proxy_memory_bounded(scripted):
     pid = scripted["pid"]
+    warm = Client(scripted["px"])     # a finished start-up and one request context
+    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert warm.response()[2] == b"OK"
+    warm.close()
+    time.sleep(0.3)
     base = pipes_of(pid)
     before = rss_kib(pid)
     s = socket.socket(socket.AF_UNIX)
