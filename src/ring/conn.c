@@ -165,7 +165,7 @@ static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, u
 	c->inflight++;
 	if (sg_splice_sync_ok()) {
 		if (!c->cfd_nonblock) {
-			sg_set_nonblock(c->cfd);
+			sg_splice_sock(c->cfd);
 			c->cfd_nonblock = true;
 		}
 		unsigned dir = op == SG_OP_U_RECV || op == SG_OP_C_SEND;
@@ -568,7 +568,7 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 	struct sg_reqctx *x = c->ctx;
 	c->state = SG_CS_FORWARD;
 	if (!c->ufd_from_pool && sg_splice_sync_ok())
-		sg_set_nonblock(c->ufd);	/* a body may be spliced synchronously */
+		sg_splice_sock(c->ufd);	/* a body may be spliced synchronously */
 	sg_http_resp_init(&x->sp, x->req.is_head, is_hijack_path(x->req.method, x->canon));
 	x->head_sent = false;
 	x->up_done = false;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ring/worker.h"
@@ -160,9 +161,11 @@ void sg_splice_post(struct sg_worker *w, uint64_t ud, int res)
 	nop_inject(sg_worker_sqe(w), ud, res);
 }
 
-void sg_set_nonblock(int fd)
+void sg_splice_sock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0 && !(fl & O_NONBLOCK))
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	int sz = (int)SG_SPLICE_CHUNK;
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 }

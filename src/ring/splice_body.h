@@ -62,7 +62,11 @@ bool sg_splice_sync_ok(void);
 int sg_splice_now(int in, int out, uint32_t n);
 /* Queue a NOP whose completion is (ud, res). */
 void sg_splice_post(struct sg_worker *w, uint64_t ud, int res);
-void sg_set_nonblock(int fd);
+/* Prepare a socket for synchronous splices: O_NONBLOCK, and a send buffer
+ * of SG_SPLICE_CHUNK (capped by net.core.wmem_max) so one splice can move a
+ * whole pipe: with the 208 KiB default, a 1 GiB stream took 5000+ rounds
+ * and ran ~35 % slower. */
+void sg_splice_sock(int fd);
 
 /* Bytes for the next socket -> pipe splice. */
 static inline uint32_t sg_splice_len(uint64_t left)
