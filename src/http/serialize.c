@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct out {
 	char *p;
@@ -43,6 +44,36 @@ bool sg_http_is_hop_by_hop(sg_slice n)
 	return n.len >= 6 && strncasecmp(n.ptr, "proxy-", 6) == 0;
 }
 
+/* Is `name` one of the comma-separated tokens of a Connection header value?
+ * RFC 9110 7.6.1: those headers are hop-by-hop for this message. */
+static bool in_token_list(sg_slice list, sg_slice name)
+{
+	size_t i = 0;
+	while (i < list.len) {
+		size_t start = i;
+		while (i < list.len && list.ptr[i] != ',')
+			i++;
+		size_t end = i++;
+		while (start < end && (list.ptr[start] == ' ' || list.ptr[start] == '\t'))
+			start++;
+		while (end > start && (list.ptr[end - 1] == ' ' || list.ptr[end - 1] == '\t'))
+			end--;
+		if (sg_slice_caseeq(sg_slice_make(list.ptr + start, end - start), name))
+			return true;
+	}
+	return false;
+}
+
+bool sg_http_connection_lists(const struct sg_http_request *req, sg_slice name)
+{
+	for (uint32_t i = 0; i < req->nheaders; i++) {
+		const struct sg_http_header *h = &req->headers[i];
+		if (sg_slice_caseeq(h->name, SG_SLICE_LIT("connection")) && in_token_list(h->value, name))
+			return true;
+	}
+	return false;
+}
+
 size_t sg_http_serialize_upstream(const struct sg_http_request *req, const struct sg_upstream_head_opts *o,
 				  char *buf, size_t cap)
 {
@@ -60,6 +91,8 @@ size_t sg_http_serialize_upstream(const struct sg_http_request *req, const struc
 		const struct sg_http_header *h = &req->headers[i];
 		if (sg_http_is_hop_by_hop(h->name) || sg_slice_caseeq(h->name, SG_SLICE_LIT("content-length")))
 			continue;
+		if (sg_http_connection_lists(req, h->name))
+			continue;	/* named in Connection: hop-by-hop */
 		if (!o->keep_expect && sg_slice_caseeq(h->name, SG_SLICE_LIT("expect")))
 			continue;
 		if (o->request_id.len && sg_slice_caseeq(h->name, SG_SLICE_LIT("x-request-id")))

@@ -22,7 +22,7 @@ struct sg_upstream_head_opts {
 };
 
 /* "METHOD path[?query] HTTP/1.1" + end-to-end headers as received (minus
- * hop-by-hop ones, framing headers and Expect unless keep_expect) + one
+ * hop-by-hop ones and those named in Connection, framing headers and Expect unless keep_expect) + one
  * normalized framing header + "Connection: Upgrade"/"Upgrade: v" for upgrade
  * requests + a Host header if the client sent none. Returns the length, or 0
  * if cap is too small. */
@@ -45,6 +45,11 @@ size_t sg_http_write_response_head(char *out, size_t cap, unsigned status, const
 size_t sg_http_json_message(char *out, size_t cap, const char *msg);
 
 const char *sg_http_status_text(unsigned status);
+
+/* Does a Connection header of req list `name` (case-insensitive token)?
+ * Such headers are hop-by-hop (RFC 9110 7.6.1) and are not forwarded; an
+ * upgrade's own Connection/Upgrade pair is re-added by the serializer. */
+bool sg_http_connection_lists(const struct sg_http_request *req, sg_slice name);
 
 /* True for hop-by-hop header names the proxy never forwards. */
 bool sg_http_is_hop_by_hop(sg_slice name);

@@ -27,6 +27,7 @@
 #include "policy/publish.h"
 #include "ring/exec_lookup.h"
 #include "ring/obs_hooks.h"
+#include "ring/splice_body.h"
 #include "ring/worker.h"
 
 static const char *const state_names[] = {
@@ -130,16 +131,54 @@ static void u_recv(struct sg_worker *w, struct sg_conn *c)
 	c->u_recv_pending = true;
 }
 
-#define SG_SPLICE_CHUNK (1u << 20)
+/* Try the splice now (see splice_body.h); if it would block, poll the
+ * socket side and try again when it is ready. */
+static void splice_try(struct sg_worker *w, struct sg_conn *c, unsigned dir)
+{
+	struct sg_splice_wait *sw = &c->spl[dir];
+	int r = sg_splice_now(sw->in, sw->out, sw->n);
+	if (r != -EAGAIN) {
+		sg_splice_post(w, sg_ud_make((enum sg_op)sw->op, sw->uepoch, c->slot, c->gen), r);
+		return;
+	}
+	bool reading = sw->op == SG_OP_C_RECV || sw->op == SG_OP_U_RECV;
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_poll_add(s, reading ? sw->in : sw->out, reading ? POLLIN : POLLOUT);
+	s->user_data = sg_ud_make(dir ? SG_OP_SPLICE_WAIT_DN : SG_OP_SPLICE_WAIT_UP, sw->uepoch, c->slot, c->gen);
+	c->inflight++;
+}
 
-/* IORING_OP_SPLICE between a socket and a pipe; completes like recv/send
- * (bytes moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
+/* The socket a waiting splice polled is ready (or the poll failed). */
+static void splice_resume(struct sg_worker *w, struct sg_conn *c, unsigned dir, int res)
+{
+	struct sg_splice_wait *sw = &c->spl[dir];
+	bool on_ufd = sw->op == SG_OP_U_RECV || sw->op == SG_OP_U_SEND;
+	if (res < 0 || c->state == SG_CS_CLOSING || (on_ufd && sw->uepoch != c->uepoch)) {
+		/* the fds may be gone: complete the op without touching them */
+		sg_splice_post(w, sg_ud_make((enum sg_op)sw->op, sw->uepoch, c->slot, c->gen), res < 0 ? res : -ECANCELED);
+		return;
+	}
+	splice_try(w, c, dir);
+}
+
+/* Splice between a socket and a pipe; completes like recv/send (bytes
+ * moved, 0 at EOF, -errno). Partial counts are looped by the caller. */
 static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, uint32_t n, enum sg_op op)
 {
-	struct io_uring_sqe *s = sg_worker_sqe(w);
-	io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
-	s->user_data = ud(c, op);
 	c->inflight++;
+	if (sg_splice_sync_ok()) {
+		if (!c->cfd_nonblock) {
+			sg_splice_sock(c->cfd);
+			c->cfd_nonblock = true;
+		}
+		unsigned dir = op == SG_OP_U_RECV || op == SG_OP_C_SEND;
+		c->spl[dir] = (struct sg_splice_wait){ in, out, n, (uint8_t)op, c->uepoch };
+		splice_try(w, c, dir);
+	} else {
+		struct io_uring_sqe *s = sg_worker_sqe(w);
+		io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
+		s->user_data = ud(c, op);
+	}
 	switch (op) {
 	case SG_OP_C_RECV: c->c_recv_pending = true; break;
 	case SG_OP_C_SEND: c->c_send_pending = true; c->c_out_splice = true; break;
@@ -151,13 +190,8 @@ static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, u
 
 static void close_pipes(struct sg_conn *c)
 {
-	for (int i = 0; i < 2; i++) {
-		if (c->pipe_up[i] >= 0)
-			close(c->pipe_up[i]);
-		if (c->pipe_dn[i] >= 0)
-			close(c->pipe_dn[i]);
-		c->pipe_up[i] = c->pipe_dn[i] = -1;
-	}
+	sg_pipe_close(c->pipe_up);
+	sg_pipe_close(c->pipe_dn);
 }
 
 static void sock_shutdown_wr(struct sg_worker *w, struct sg_conn *c, int fd, enum sg_op op)
@@ -299,6 +333,8 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 	c->c_recv_pending = c->c_send_pending = c->u_recv_pending = c->u_send_pending = false;
 	c->c_eof = c->u_eof = false;
 	c->watch_pending = false;
+	c->c_out_splice = c->u_out_splice = false;	/* a closed conn's last splice may have left them set */
+	c->cfd_nonblock = false;
 	c->pipe_up[0] = c->pipe_up[1] = c->pipe_dn[0] = c->pipe_dn[1] = -1;
 	c->ctx = NULL;
 	memset(&c->id, 0, sizeof(c->id));
@@ -409,6 +445,8 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 		close_conn(w, c);
 		return;
 	}
+	sg_pipe_put(w, c->pipe_up);	/* both directions ended: the pipes are empty */
+	sg_pipe_put(w, c->pipe_dn);
 	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
 	if (x->arena) {
 		sg_inspect_arena_put(w, x->arena);
@@ -562,6 +600,8 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
 	c->state = SG_CS_FORWARD;
+	if (!c->ufd_from_pool && sg_splice_sync_ok())
+		sg_splice_sock(c->ufd);	/* a body may be spliced synchronously */
 	sg_http_resp_init(&x->sp, x->req.is_head, is_hijack_path(x->req.method, x->canon));
 	x->head_sent = false;
 	x->up_done = false;
@@ -569,6 +609,116 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 	x->upstream_reusable = x->req.version_minor == 1;
 	u_send(w, c, x->sbuf, x->sbuf_head_len);
 	u_recv(w, c);
+}
+
+/* ---- spliced bodies (lengths and pipes: ring/splice_body.c) ---------------------- */
+
+/* Once the bytes already in cbuf/ubuf are relayed, a body of known length
+ * moves socket -> pipe -> socket: one splice in flight per direction, the
+ * pipe drained before the next fill, so the pipe is the only buffer and a
+ * slow reader stops the other side. Exactly the framed length is moved:
+ * pipelined requests and a reused upstream's next response stay unread. */
+static void up_splice_next(struct sg_worker *w, struct sg_conn *c)
+{
+	splice_op(w, c, c->cfd, c->pipe_up[1], sg_splice_len(c->ctx->up_left), SG_OP_C_RECV);
+}
+
+static bool up_splice_begin(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint64_t left = sg_splice_req_left(&x->rp);
+	if (x->inspected || left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_up))
+		return false;
+	x->up_splice = true;
+	x->up_left = left;
+	x->replayable = false;
+	x->c_off = x->c_len = x->head_len;
+	up_splice_next(w, c);
+	return true;
+}
+
+static void up_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (res <= 0) {
+		close_conn(w, c);	/* client vanished mid-body */
+		return;
+	}
+	x->up_piped = (uint32_t)res;
+	x->up_left -= (uint32_t)res;
+	splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
+}
+
+static void up_spliced_out(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->up_left > 0) {
+		up_splice_next(w, c);
+		return;
+	}
+	sg_splice_req_finish(&x->rp);
+	x->up_done = true;
+	check_done(w, c);
+}
+
+static void down_splice_next(struct sg_worker *w, struct sg_conn *c)
+{
+	splice_op(w, c, c->ufd, c->pipe_dn[1], sg_splice_len(c->ctx->dn_left), SG_OP_U_RECV);
+}
+
+static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint64_t left = sg_splice_resp_left(&x->sp);
+	if (left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_dn))
+		return false;
+	x->dn_splice = true;
+	x->dn_left = left;
+	x->u_off = x->u_len = 0;
+	down_splice_next(w, c);
+	return true;
+}
+
+/* The upstream closed where an until-close body may end. */
+static void down_eof_done(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	x->down_done = true;
+	x->upstream_reusable = false;
+	x->close_after = true;
+	drop_upstream(w, c);
+	check_done(w, c);
+}
+
+static void down_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (res == 0 && x->dn_left == SG_SPLICE_UNTIL_CLOSE) {
+		down_eof_done(w, c);
+		return;
+	}
+	if (res <= 0) {
+		close_conn(w, c);	/* truncated: the client sees the close */
+		return;
+	}
+	x->dn_piped = (uint32_t)res;
+	if (x->dn_left != SG_SPLICE_UNTIL_CLOSE)
+		x->dn_left -= (uint32_t)res;
+	splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
+}
+
+static void down_spliced_out(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->dn_left > 0) {
+		down_splice_next(w, c);
+		return;
+	}
+	sg_splice_resp_finish(&x->sp);
+	x->down_done = true;
+	if (!x->sp.keep_alive)
+		x->upstream_reusable = false;
+	check_done(w, c);
 }
 
 /* ---- up: request body ------------------------------------------------------------ */
@@ -599,6 +749,8 @@ static void up_pump(struct sg_worker *w, struct sg_conn *c)
 		check_done(w, c);
 		return;
 	}
+	if (up_splice_begin(w, c))
+		return;
 	x->c_off = x->c_len = x->head_len;	/* body window drained: read more */
 	c_recv(w, c, 0);
 }
@@ -619,7 +771,8 @@ static void down_after_send(struct sg_worker *w, struct sg_conn *c)
 		 * ones never pay for the extra poll */
 		if (x->up_done && !x->sp.hijack_candidate && !x->req.upgrade)
 			c_watch(w, c);
-		u_recv(w, c);
+		if (!down_splice_begin(w, c))
+			u_recv(w, c);
 		return;
 	case SG_RESP_DONE:
 		x->down_done = true;
@@ -714,12 +867,8 @@ static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
 	c->state = SG_CS_HIJACK;
 	x->raw = true;
 	/* zero-copy from here on: socket -> pipe -> socket per direction */
-	if (pipe2(c->pipe_up, O_CLOEXEC) == 0 && pipe2(c->pipe_dn, O_CLOEXEC) == 0) {
-		fcntl(c->pipe_up[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
-		fcntl(c->pipe_dn[1], F_SETPIPE_SZ, (int)SG_SPLICE_CHUNK);
-	} else {
+	if (!sg_pipe_get(w, c->pipe_up) || !sg_pipe_get(w, c->pipe_dn))
 		close_pipes(c);		/* fall back to the buffers */
-	}
 	x->upstream_reusable = false;
 	x->close_after = true;
 	if (x->arena) {		/* an inspected exec start: the body went up; free the slot for the session */
@@ -1034,6 +1183,10 @@ static void on_c_recv(struct sg_worker *w, struct sg_conn *c, int res)
 		inspect_pump(w, c);
 		return;
 	case SG_CS_FORWARD:
+		if (x->up_splice) {
+			up_spliced_in(w, c, res);
+			return;
+		}
 		if (res <= 0) {
 			close_conn(w, c);	/* client vanished mid-body */
 			return;
@@ -1092,13 +1245,15 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 	if (c->state == SG_CS_FORWARD)
 		x->obs_bytes += (uint32_t)res;
 	if (spliced) {
-		if (c->state != SG_CS_HIJACK)
+		if (c->state != SG_CS_HIJACK && c->state != SG_CS_FORWARD)
 			return;
 		x->dn_piped -= (uint32_t)res;
 		if (x->dn_piped > 0)
 			splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
-		else
+		else if (c->state == SG_CS_HIJACK)
 			hijack_down(w, c);
+		else
+			down_spliced_out(w, c);
 		return;
 	}
 	if ((uint32_t)res < x->c_out_len) {
@@ -1158,8 +1313,10 @@ static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
 		x->up_piped -= (uint32_t)res;
 		if (x->up_piped > 0)
 			splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
-		else
+		else if (c->state == SG_CS_HIJACK)
 			hijack_up(w, c);
+		else
+			up_spliced_out(w, c);
 		return;
 	}
 	if (res <= 0) {
@@ -1227,17 +1384,17 @@ static void on_u_recv(struct sg_worker *w, struct sg_conn *c, int res)
 	}
 	if (c->state != SG_CS_FORWARD)
 		return;
+	if (x->dn_splice) {
+		down_spliced_in(w, c, res);
+		return;
+	}
 	if (res <= 0) {
 		if (!x->resp_started && !x->sp.head_seen && x->sp.status == 0) {
 			upstream_failed(w, c);
 			return;
 		}
 		if (res == 0 && sg_http_resp_eof_ok(&x->sp)) {
-			x->down_done = true;	/* until-close body ended */
-			x->upstream_reusable = false;
-			x->close_after = true;
-			drop_upstream(w, c);
-			check_done(w, c);
+			down_eof_done(w, c);	/* until-close body ended */
 			return;
 		}
 		close_conn(w, c);
@@ -1291,6 +1448,10 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		break;
 	case SG_OP_C_UNWATCH:
 		c->ntimeouts--;
+		break;
+	case SG_OP_SPLICE_WAIT_UP:
+	case SG_OP_SPLICE_WAIT_DN:
+		splice_resume(w, c, op == SG_OP_SPLICE_WAIT_DN, res);
 		break;
 	case SG_OP_C_RECV:
 		c->c_recv_pending = false;

@@ -89,7 +89,9 @@ struct sg_reqctx {
 	const char *u_out; uint32_t u_out_len;	/* to upstream */
 	uint32_t sbuf_head_len;			/* serialized head length in sbuf */
 	uint32_t drained;			/* DRAIN: bytes discarded so far */
-	uint32_t up_piped, dn_piped;		/* HIJACK: bytes sitting in each pipe */
+	uint32_t up_piped, dn_piped;		/* HIJACK / spliced body: bytes sitting in each pipe */
+	bool up_splice, dn_splice;		/* FORWARD: the body is being spliced (ring/splice_body.h) */
+	uint64_t up_left, dn_left;		/* body bytes still to splice (dn: UINT64_MAX = until close) */
 
 	/* observability (ring/obs_hooks.c) */
 	bool obs_active;			/* begun, not yet ended */
@@ -122,9 +124,17 @@ struct sg_conn {
 	bool c_eof, u_eof;		/* hijack half-close bookkeeping */
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
-	int pipe_up[2], pipe_dn[2];	/* HIJACK splice pipes (client->upstream, upstream->client), -1 if none */
 	bool queued;			/* on an inspect queue (INSPECT_WAIT) */
 	uint8_t q_class;		/* enum sg_inspect_class of that queue */
+	bool cfd_nonblock;		/* O_NONBLOCK set (for synchronous splice) */
+	struct sg_splice_wait {		/* [0] up, [1] down: the splice op being tried */
+		int in, out;
+		uint32_t n;
+		uint8_t op, uepoch;
+	} spl[2];
+	int pipe_up[2], pipe_dn[2];	/* splice pipes (client->upstream, upstream->client), -1 if none;
+					 * taken for a spliced body or hijack, back to the worker's pool
+					 * when the request is over */
 	struct sg_reqctx *ctx;
 	struct sg_conn *next_free;
 	struct sg_conn *q_next, *q_prev;	/* inspect queue links */

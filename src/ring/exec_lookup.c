@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ring/conn.h"
+#include "ring/splice_body.h"
 #include "ring/worker.h"
 
 /* ---- pure: request and response ------------------------------------------ */
@@ -300,10 +301,15 @@ void sg_exec_lookup_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op
 		return;
 	switch (op) {
 	case SG_OP_L_CONNECT:
-		if (res < 0)
+		if (res < 0) {
 			xl_fail(w, c);		/* unreachable: no retry on a fresh connect */
-		else
-			xl_io(w, c);
+			return;
+		}
+		/* this fd goes to the pool afterwards, and pooled fds must be
+		 * ready for synchronous splice like fresh relay ones */
+		if (sg_splice_sync_ok())
+			sg_splice_sock(c->ufd);
+		xl_io(w, c);
 		return;
 	case SG_OP_L_SEND:
 		if (res <= 0) {

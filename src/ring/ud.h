@@ -29,6 +29,8 @@ enum sg_op {
 	SG_OP_L_CONNECT,	/* exec-start lookup (ring/exec_lookup.c) on the upstream slot */
 	SG_OP_L_SEND,
 	SG_OP_L_RECV,
+	SG_OP_SPLICE_WAIT_UP,	/* a splice (client -> upstream) would block: poll, then retry */
+	SG_OP_SPLICE_WAIT_DN,	/* the same for upstream -> client */
 };
 
 static inline uint64_t sg_ud_make(enum sg_op op, uint32_t uepoch, uint32_t slot, uint32_t gen)

@@ -120,6 +120,7 @@ void sg_worker_destroy(struct sg_worker *w)
 {
 	const struct sg_server_opts *o = w->opts;
 	sg_upstream_pool_clear(w);
+	sg_pipe_pool_clear(w);
 	sg_inspect_pools_destroy(w);
 	if (w->conns && w->conns != MAP_FAILED)
 		munmap(w->conns, sizeof(struct sg_conn) * o->max_conns_per_worker);

@@ -17,6 +17,7 @@
 #include "ring/conn.h"
 #include "ring/inspect_queue.h"
 #include "ring/server.h"
+#include "ring/splice_body.h"
 #include "ring/ud.h"
 
 #define SG_MAX_LISTENERS 2
@@ -45,6 +46,8 @@ struct sg_worker {
 	unsigned nfree_ctx;		/* free list + never used */
 
 	struct sg_inspect_pool inspect[SG_INSPECT_CLASSES];	/* ring/inspect_queue.h */
+
+	struct sg_pipe_pool pipes;	/* empty splice pipes (ring/splice_body.c) */
 
 	int *up_idle;			/* idle upstream keep-alive fds (stack) */
 	unsigned n_up_idle;

@@ -254,3 +254,46 @@ Test(http_serialize, response_ex_sets_content_type_and_request_id)
 			      "Content-Length: 1234\r\nConnection: close\r\n\r\n");
 	cr_assert_eq(sg_http_write_response_ex(out, 40, 200, NULL, (sg_slice){ 0 }, SG_SLICE_LIT("x"), true), 0);
 }
+
+/* RFC 9110 7.6.1: headers named in Connection are hop-by-hop. */
+Test(http_serialize, drops_headers_named_in_connection)
+{
+	parse_ok("GET /v1.41/info HTTP/1.1\r\nHost: d\r\nConnection: keep-alive, X-Secret ,x-trace\r\n"
+		 "X-Secret: s\r\nX-Keep: k\r\nX-Trace: t\r\nConnection: X-Other\r\nx-other: o\r\n\r\n");
+	char out[1024];
+	struct sg_upstream_head_opts o = { .path = R.path };
+	size_t n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_str_eq(out, "GET /v1.41/info HTTP/1.1\r\nHost: d\r\nX-Keep: k\r\n\r\n");
+}
+
+Test(http_serialize, connection_listing_upgrade_keeps_the_upgrade_pair)
+{
+	parse_ok("POST /exec/e/start HTTP/1.1\r\nHost: d\r\nConnection: Upgrade, X-Hop\r\nUpgrade: tcp\r\n"
+		 "X-Hop: 1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+	char out[1024];
+	struct sg_upstream_head_opts o = { .path = R.path, .framing = R.framing, .content_length = R.content_length };
+	size_t n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_str_eq(out, "POST /exec/e/start HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
+			      "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 2\r\n\r\n");
+}
+
+Test(http_serialize, connection_naming_host_or_framing_cannot_remove_them)
+{
+	parse_ok("PUT /containers/x/archive?path=%2F HTTP/1.1\r\nHost: h\r\nConnection: Host, Content-Length\r\n"
+		 "Content-Length: 3\r\n\r\n");
+	char out[1024];
+	struct sg_upstream_head_opts o = { .path = R.path, .framing = R.framing, .content_length = R.content_length };
+	size_t n = sg_http_serialize_upstream(&R, &o, out, sizeof(out));
+	out[n] = 0;
+	cr_assert_str_eq(out, "PUT /containers/x/archive?path=%2F HTTP/1.1\r\nHost: docker\r\nContent-Length: 3\r\n\r\n");
+}
+
+Test(http_serialize, connection_token_match_is_exact)
+{
+	parse_ok("GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: X-A\r\nX-AB: 1\r\nX-: 2\r\n\r\n");
+	cr_assert(sg_http_connection_lists(&R, SG_SLICE_LIT("x-a")));
+	cr_assert_not(sg_http_connection_lists(&R, SG_SLICE_LIT("X-AB")));
+	cr_assert_not(sg_http_connection_lists(&R, SG_SLICE_LIT("X-")));
+}

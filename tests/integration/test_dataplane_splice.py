@@ -1,0 +1,502 @@
+"""Zero-copy bodies: large transfers stay byte-exact and framing stays exact.
+
+Content-Length and until-close response bodies and uninspected
+Content-Length request bodies are spliced (socket -> pipe -> socket) once
+their head is relayed. The first half drives the real docker CLI (and, for
+Content-Length uploads, docker-py-style HTTP, which the Go CLI never sends:
+it streams chunked) against the real dockerd; the second half uses a
+scripted upstream for what dockerd never sends (multi-MiB Content-Length
+responses, HEAD with a large Content-Length, until-close bodies).
+"""
+import hashlib
+import io
+import os
+import pathlib
+import socket
+import subprocess
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+
+import pytest
+
+import harness
+from policies import ALLOW_ALL, allow_all
+
+IMAGE = harness.IMAGE
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("SOCKGUARD_BIN", str(ROOT / "build" / "sockguard"))
+MIB = 1024 * 1024
+
+
+def sha(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def name():
+    return "sg-" + uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def proxy(sockguard):
+    return allow_all(sockguard)
+
+
+@pytest.fixture
+def running(docker_daemon):
+    n = name()
+    docker_daemon.docker("run", "-d", "--name", n, "--network", "none", IMAGE, "sleep", "600")
+    yield n
+    docker_daemon.docker("rm", "-f", n, check=False)
+
+
+# ---- real dockerd, real CLI --------------------------------------------------------
+
+
+def test_cp_multi_mib_random_file_both_directions(proxy, running, docker_daemon, tmp_path):
+    data = os.urandom(9 * MIB + 12345)
+    src = tmp_path / "in.bin"
+    src.write_bytes(data)
+    proxy.docker("cp", str(src), running + ":/tmp/in.bin", timeout=120)
+    inside = docker_daemon.docker("exec", running, "sha256sum", "/tmp/in.bin").stdout.split()[0]
+    assert inside == sha(data)
+    out = tmp_path / "out.bin"
+    proxy.docker("cp", running + ":/tmp/in.bin", str(out), timeout=120)
+    assert sha(out.read_bytes()) == sha(data)
+
+
+def test_save_through_proxy_matches_direct_and_loads_back(proxy, docker_daemon, tmp_path):
+    via, direct = tmp_path / "via.tar", tmp_path / "direct.tar"
+    proxy.docker("save", "-o", str(via), IMAGE, timeout=120)
+    docker_daemon.docker("save", "-o", str(direct), IMAGE, timeout=120)
+    assert via.stat().st_size > 500_000
+    assert sha(via.read_bytes()) == sha(direct.read_bytes())
+    tag = "local/spliced:" + uuid.uuid4().hex[:6]
+    docker_daemon.docker("tag", IMAGE, tag)
+    docker_daemon.docker("save", "-o", str(direct), tag, timeout=120)
+    docker_daemon.docker("rmi", tag)
+    r = proxy.docker("load", "-i", str(direct), timeout=120)
+    assert "Loaded image: " + tag in r.stdout
+    docker_daemon.docker("rmi", tag)
+
+
+def test_logs_of_several_mib_match_direct(proxy, docker_daemon):
+    n = name()
+    # ~6 MiB of numbered lines on stdout and some on stderr
+    docker_daemon.docker("run", "--name", n, "--network", "none", IMAGE, "sh", "-c",
+                         "seq 1 800000; seq 1 1000 >&2", timeout=120)
+    try:
+        direct = subprocess.run(["docker", "logs", n], env=docker_daemon.env(), capture_output=True,
+                                timeout=120)
+        via = subprocess.run(["docker", "logs", n], env=proxy.env(), capture_output=True, timeout=120)
+        assert direct.returncode == 0 and via.returncode == 0
+        assert len(direct.stdout) > 5 * MIB
+        assert sha(via.stdout) == sha(direct.stdout)
+        assert sha(via.stderr) == sha(direct.stderr)
+    finally:
+        docker_daemon.docker("rm", "-f", n, check=False)
+
+
+def _tar_of(member, data):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_put_archive_with_content_length_is_byte_exact(proxy, running, docker_daemon):
+    # what docker-py's put_archive(bytes) sends: one Content-Length body
+    data = os.urandom(7 * MIB + 333)
+    body = _tar_of("cl.bin", data)
+    st, _, resp = proxy.http("PUT", "/v1.41/containers/%s/archive?path=/tmp" % running, body=body,
+                             headers={"Content-Type": "application/x-tar"}, timeout=120)
+    assert st == 200, resp
+    inside = docker_daemon.docker("exec", running, "sha256sum", "/tmp/cl.bin").stdout.split()[0]
+    assert inside == sha(data)
+
+
+DENY_ARCHIVE_PUT = ALLOW_ALL.replace("rules:\n", "rules:\n  - match: { method: PUT, path: \"/**/archive\" }\n"
+                                                 "    action: deny\n    reason: \"no uploads\"\n", 1)
+
+
+def test_denied_content_length_upload_never_reaches_dockerd(sockguard, running, docker_daemon):
+    proxy = sockguard(config=DENY_ARCHIVE_PUT)
+    body = _tar_of("no.bin", os.urandom(2 * MIB))
+    mark = docker_daemon.log_mark()
+    s = proxy.connect(timeout=30)
+    try:
+        s.sendall(b"PUT /v1.41/containers/%s/archive?path=/tmp HTTP/1.1\r\nHost: docker\r\n"
+                  b"Content-Type: application/x-tar\r\nContent-Length: %d\r\n\r\n" % (running.encode(), len(body)))
+        try:
+            s.sendall(body[:256 * 1024])   # the proxy answers and drains; it may stop reading
+        except OSError:
+            pass
+        resp = b""
+        while b"\r\n\r\n" not in resp:
+            d = s.recv(65536)
+            if not d:
+                break
+            resp += d
+    finally:
+        s.close()
+    assert resp.startswith(b"HTTP/1.1 403"), resp
+    assert not [r for r in docker_daemon.requests_since(mark) if r[0] == "PUT"]
+    assert docker_daemon.docker("exec", running, "ls", "/tmp/no.bin", check=False).returncode != 0
+
+
+def test_uploads_then_requests_on_one_keepalive_connection(proxy, running, docker_daemon):
+    conn = harness.UnixHTTPConnection(proxy.socket, timeout=60)
+    try:
+        for i in range(4):
+            data = os.urandom(MIB + i)
+            conn.request("PUT", "/v1.41/containers/%s/archive?path=/tmp" % running,
+                         body=_tar_of("k%d.bin" % i, data), headers={"Content-Type": "application/x-tar"})
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 200
+            conn.request("GET", "/_ping")
+            r = conn.getresponse()
+            assert r.status == 200 and r.read() == b"OK"
+            inside = docker_daemon.docker("exec", running, "sha256sum", "/tmp/k%d.bin" % i).stdout.split()[0]
+            assert inside == sha(data)
+    finally:
+        conn.close()
+
+
+def test_exec_and_attach_with_extra_connection_tokens(proxy, running):
+    # the CLI's own upgrade head, plus a hop-by-hop header named in Connection
+    st, _, body = proxy.http("POST", "/v1.41/containers/%s/exec" % running,
+                             body=b'{"AttachStdout":true,"Cmd":["echo","via-upgrade"]}',
+                             headers={"Content-Type": "application/json"})
+    assert st == 201, body
+    exec_id = __import__("json").loads(body)["Id"]
+    s = proxy.connect(timeout=15)
+    try:
+        payload = b'{"Detach":false,"Tty":true}'
+        s.sendall(b"POST /v1.41/exec/%s/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade, X-Hop\r\n"
+                  b"Upgrade: tcp\r\nX-Hop: 1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                  % (exec_id.encode(), len(payload), payload))
+        out = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    finally:
+        s.close()
+    assert out.startswith(b"HTTP/1.1 101")
+    assert b"via-upgrade" in out
+
+
+# ---- scripted upstream: what dockerd never sends ------------------------------------
+
+
+class Upstream:
+    """A unix-socket upstream that answers each request head with answer(head, body, conn)."""
+
+    def __init__(self, path, answer):
+        self.answer = answer
+        self.accepts = 0
+        self.heads = []
+        self.bodies = []
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.bind(path)
+        self.sock.listen(16)
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepts += 1
+            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def _read_exact(c, buf, n):
+        parts, have = [buf], len(buf)
+        while have < n:
+            d = c.recv(min(4 * MIB, n - have + 65536))
+            if not d:
+                raise EOFError
+            parts.append(d)
+            have += len(d)
+        data = b"".join(parts)
+        return data[:n], data[n:]
+
+    def _conn(self, c):
+        buf = b""
+        try:
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    d = c.recv(65536)
+                    if not d:
+                        return
+                    buf += d
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                n = 0
+                for line in head.split(b"\r\n")[1:]:
+                    k, _, v = line.partition(b":")
+                    if k.strip().lower() == b"content-length":
+                        n = int(v)
+                body, buf = self._read_exact(c, buf, n)
+                self.heads.append(head)
+                self.bodies.append(body)
+                if not self.answer(head, body, c):
+                    return
+        except (OSError, EOFError):
+            pass
+        finally:
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+BIG = os.urandom(24 * MIB + 7)
+
+
+def answer_script(head, body, c):
+    """GET /big?n -> n bytes of BIG with Content-Length; HEAD -> a large
+    Content-Length and no body; /close?n -> until-close body; /204; /ping."""
+    line = head.split(b"\r\n", 1)[0].decode()
+    method, target = line.split(" ")[:2]
+    path, _, q = target.partition("?")
+    if method == "HEAD":
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n")
+        return True
+    if path == "/big":
+        n = int(q or len(BIG))
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n" % n)
+        c.sendall(memoryview(BIG)[:n])
+        return True
+    if path == "/close":
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+        c.sendall(memoryview(BIG)[:int(q)])
+        return False
+    if path == "/204":
+        c.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+        return True
+    if path == "/upload":
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n" + sha(body).encode())
+        return True
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
+    return True
+
+
+@pytest.fixture
+def scripted():
+    d = tempfile.mkdtemp(prefix="sg-splice-")
+    up_path, px_path = os.path.join(d, "up.sock"), os.path.join(d, "px.sock")
+    up = Upstream(up_path, answer_script)
+    cfg = os.path.join(d, "allow-all.yaml")
+    with open(cfg, "w") as f:
+        f.write(ALLOW_ALL)
+    p = subprocess.Popen([BIN, "serve", "-c", cfg, "--listen-socket", px_path, "--upstream-socket", up_path,
+                          "--workers", "1"], stderr=subprocess.DEVNULL, env=harness.clean_env())
+    for _ in range(100):
+        try:
+            t = socket.socket(socket.AF_UNIX)
+            t.connect(px_path)
+            t.close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield {"up": up, "px": px_path, "pid": p.pid}
+    p.terminate()
+    try:
+        assert p.wait(timeout=15) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        up.close()
+
+
+class Client:
+    """One keep-alive client connection that reads exactly framed responses."""
+
+    def __init__(self, path, timeout=30.0):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.connect(path)
+        self.s.settimeout(timeout)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def _fill(self):
+        d = self.s.recv(4 * MIB)
+        if not d:
+            raise EOFError("closed")
+        self.buf += d
+
+    def response(self, head_only=False, until_close=False):
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        status = int(head.split(b" ", 2)[1])
+        n = 0
+        for line in head.split(b"\r\n")[1:]:
+            k, _, v = line.partition(b":")
+            if k.strip().lower() == b"content-length":
+                n = int(v)
+        if head_only or status in (204, 304):
+            return status, head, b""
+        if until_close:
+            try:
+                while True:
+                    self._fill()
+            except EOFError:
+                pass
+            body, self.buf = self.buf, b""
+            return status, head, body
+        parts, have = [self.buf], len(self.buf)
+        while have < n:
+            d = self.s.recv(4 * MIB)
+            if not d:
+                raise EOFError("closed mid-body")
+            parts.append(d)
+            have += len(d)
+        data = b"".join(parts)
+        self.buf = data[n:]
+        return status, head, data[:n]
+
+    def close(self):
+        self.s.close()
+
+
+def pipes_of(pid):
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            if os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith("pipe:"):
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_large_content_length_response_then_pipelined_request(scripted):
+    c = Client(scripted["px"])
+    try:
+        # two requests in one write: the second must be answered after the
+        # whole spliced body, and must not be swallowed as body
+        c.send(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, _, body = c.response()
+        assert st == 200 and len(body) == len(BIG) and sha(body) == sha(BIG)
+        st, _, body = c.response()
+        assert st == 200 and body == b"OK"
+    finally:
+        c.close()
+    assert [h.split(b"\r\n", 1)[0] for h in scripted["up"].heads] == [b"GET /big HTTP/1.1", b"GET /ping HTTP/1.1"]
+
+
+def test_upstream_reused_after_many_spliced_bodies(scripted):
+    c = Client(scripted["px"])
+    try:
+        for i in range(20):
+            n = 3 * MIB + i * 4099
+            c.send(b"GET /big?%d HTTP/1.1\r\nHost: x\r\n\r\n" % n)
+            st, _, body = c.response()
+            assert st == 200 and sha(body) == sha(BIG[:n])
+    finally:
+        c.close()
+    assert scripted["up"].accepts == 1, "upstream connection not reused after spliced bodies"
+
+
+def test_head_204_and_small_bodies_keep_framing(scripted):
+    c = Client(scripted["px"])
+    try:
+        c.send(b"HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, head, _ = c.response(head_only=True)
+        assert st == 200 and b"Content-Length: 10000000" in head
+        c.send(b"GET /204 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert c.response()[0] == 204
+        for n in (1, 65535, 65536, 65537, 200000):
+            c.send(b"GET /big?%d HTTP/1.1\r\nHost: x\r\n\r\n" % n)
+            st, _, body = c.response()
+            assert st == 200 and body == BIG[:n]
+        c.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert c.response()[2] == b"OK"
+        time.sleep(0.2)
+        assert c.buf == b"", "bytes after the last response"
+    finally:
+        c.close()
+
+
+def test_until_close_body_is_spliced_to_the_end(scripted):
+    c = Client(scripted["px"])
+    try:
+        n = 10 * MIB + 5
+        c.send(b"GET /close?%d HTTP/1.0\r\n\r\n" % n)
+        st, _, body = c.response(until_close=True)
+        assert st == 200 and sha(body) == sha(BIG[:n])
+    finally:
+        c.close()
+
+
+def test_large_content_length_upload_then_pipelined_request(scripted):
+    body = os.urandom(9 * MIB + 1)
+    c = Client(scripted["px"])
+    try:
+        c.send(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
+               b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, _, got = c.response()
+        assert st == 200 and got == sha(body).encode()
+        assert c.response()[2] == b"OK"
+    finally:
+        c.close()
+    up = scripted["up"]
+    assert up.bodies[0] == body and up.heads[1].startswith(b"GET /ping ")
+    assert up.accepts == 1
+
+
+def test_slow_reader_keeps_proxy_memory_bounded(scripted):
+    pid = scripted["pid"]
+    warm = Client(scripted["px"])     # a finished start-up and one request context
+    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert warm.response()[2] == b"OK"
+    warm.close()
+    time.sleep(0.3)
+    base = pipes_of(pid)
+    before = rss_kib(pid)
+    s = socket.socket(socket.AF_UNIX)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    s.connect(scripted["px"])
+    s.settimeout(30)
+    try:
+        s.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = [s.recv(65536)]
+        time.sleep(1.0)   # the upstream has sent everything it can; we read nothing
+        grown = rss_kib(pid) - before
+        assert grown < 8 * 1024, "proxy RSS grew by %d KiB while the client did not read" % grown
+        assert pipes_of(pid) >= base + 2, "the body is not being spliced"
+        have = len(got[0])
+        total = None
+        while total is None or have < total:
+            d = s.recv(1 << 20)
+            assert d, "closed early"
+            got.append(d)
+            have += len(d)
+            if total is None and b"\r\n\r\n" in b"".join(got):
+                h = b"".join(got).split(b"\r\n\r\n", 1)[0]
+                total = len(h) + 4 + int(h.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        data = b"".join(got)
+        assert sha(data.split(b"\r\n\r\n", 1)[1]) == sha(BIG)
+    finally:
+        s.close()
+    time.sleep(0.3)
+    assert pipes_of(pid) <= base + 2, "pipes not returned to the pool"
