@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 	const char *config = "bench/sockguard-bench.yaml", *body_path = "bench/create-3k.json";
 	unsigned long iters = 5000;
 	unsigned runs = 15;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {	/* every option takes a value */
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -233,7 +233,6 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		i++;
 	}
 	if (iters == 0 || runs == 0 || runs > 1000) {
 		usage(stderr);
