@@ -22,9 +22,16 @@
 #                haproxy-b/haproxy ratios show this machine's noise floor
 #   --no-build   use the binaries already in $BENCH_BUILD_DIR
 #   --summarize DIR  only print the tables again from DIR/results.jsonl
+# Inspection cost (issue #5): the create scenarios also run against
+# "sockguard-uninspected", a second sockguard on the same mock daemon whose
+# policy is replaced at start-up by the allow-all sg_policy_fixed(true)
+# (bench_inspect_cost serve-uninspected: nothing is buffered or inspected),
+# and the "inspect-cost" step runs the bench_inspect_cost micro-benchmark
+# (ns per body vs. sg_policy_decide alone). Both print their own table.
 # env: SOCKGUARD_BIN (default <repo>/build/sockguard), BENCH_BUILD_DIR
 #      (default /tmp/build-bench), MOCKD_THREADS (default: number of CPUs),
-#      LOADGEN_THREADS (default 1)
+#      LOADGEN_THREADS (default 1), INSPECT_ITERATIONS / INSPECT_RUNS
+#      (bench_inspect_cost, default 5000 x 15)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--aa) AA=1 ;;
 	--summarize) SUMMARIZE=$2; shift ;;
 	--no-build) BUILD_IT=0 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -69,6 +76,8 @@ summarize() {
 import json, statistics, sys
 path, sg_ok, sg_note, dur, load0, load1 = sys.argv[1:7]
 rows = [json.loads(l) for l in open(path) if l.strip()]
+micro = [x for x in rows if x["target"] == "micro"]
+rows = [x for x in rows if x["target"] != "micro"]
 if sg_ok == "auto":
     sg_ok = "1" if any(x["target"] == "sockguard" for x in rows) else "0"
 rounds = max((x["round"] for x in rows), default=0)
@@ -162,6 +171,38 @@ if any(x["target"] == "haproxy-b" for x in rows):
         rs = sorted(va[r] / vb[r] for r in va if r in vb and vb[r] > 0)
         if rs:
             print(f"| {sc} | {med(rs):.2f} | {rs[0]:.2f} – {rs[-1]:.2f} |")
+ni = [sc for sc in order if (sc, "sockguard-uninspected") in by]
+if ni:
+    print("\nInspection cost: the same requests through sockguard with container-create inspection "
+          "(its default) and through a second sockguard whose policy allows everything without "
+          "inspecting (sg_policy_fixed(true)); inspected/uninspected per round, then the median:\n")
+    print("| scenario | inspected req/s | uninspected req/s | inspected/uninspected | min – max over rounds "
+          "| inspected p50 / p99 µs | uninspected p50 / p99 µs |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for sc in ni:
+        va, vb = vals(sc, "sockguard", "rps"), vals(sc, "sockguard-uninspected", "rps")
+        rs = sorted(va[r] / vb[r] for r in va if r in vb and vb[r] > 0)
+        lat = []
+        for t in ("sockguard", "sockguard-uninspected"):
+            p50, p99 = vals(sc, t, "p50_us"), vals(sc, t, "p99_us")
+            lat.append(f"{med(p50.values()):,.0f} / {med(p99.values()):,.0f}" if p50 else "—")
+        print(f"| {sc} | {cell(sc, 'sockguard', 'rps')} | {cell(sc, 'sockguard-uninspected', 'rps')} | "
+              + (f"{med(rs):.2f} | {rs[0]:.2f} – {rs[-1]:.2f}" if rs else "— | —")
+              + f" | {lat[0]} | {lat[1]} |")
+if micro:
+    print("\nbench_inspect_cost (ns per request, median of runs; decide = sg_policy_decide alone, "
+          "what an uninspected request pays; inspect = decide + sg_policy_inspect, arena reset each time):\n")
+    print("| body | bytes | decide ns | decide (allow-all policy) ns | decide + inspect ns | fastest run ns "
+          "| data-plane sequence ns | inspect/decide | MiB/s inspected |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for x in micro:
+        m = x["result"]
+        if not m:
+            print(f"| {x['scenario']} | failed (rc {x['rc']}) | | | | | | | |")
+            continue
+        print(f"| {m['body'].rsplit('/', 1)[-1]} | {m['body_bytes']:,} | {m['decide_ns']:,.1f} | "
+              f"{m['decide_fixed_ns']:,.1f} | {m['inspect_ns']:,.0f} | {m.get('inspect_ns_min', 0):,.0f} | {m['dataplane_ns']:,.0f} | "
+              f"{m['inspect_over_decide']:,.0f} | {m['inspect_mib_s']:,.0f} |")
 if sg_ok != "1":
     print(f"\nsockguard: pending ({sg_note}).")
 fails = [x for x in rows if not good(x) or (x["result"] or {}).get("errors")]
@@ -187,11 +228,12 @@ if [ "$BUILD_IT" = 1 ]; then
 		say "cmake configure failed (another file in flux?), retrying in 30 s"
 		sleep 30
 	done
-	cmake --build "$BUILD" -j2 --target bench_mockd bench_loadgen >>"$OUT/cmake.log" 2>&1 \
+	cmake --build "$BUILD" -j2 --target bench_mockd bench_loadgen bench_inspect_cost >>"$OUT/cmake.log" 2>&1 \
 		|| { say "build failed, see $OUT/cmake.log"; exit 1; }
 fi
 MOCKD="$BUILD/bench_mockd"
 LOADGEN="$BUILD/bench_loadgen"
+INSPECT_COST="$BUILD/bench_inspect_cost"
 command -v haproxy >/dev/null || { say "haproxy not installed (apt-get install haproxy)"; exit 1; }
 
 # ---- processes --------------------------------------------------------------
@@ -205,12 +247,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-target_sock() { case $1 in direct) echo "$MOCK_SOCK" ;; sockguard) echo "$SG_SOCK" ;; haproxy) echo "$HAP_SOCK" ;; haproxy-b) echo "$HAPB_SOCK" ;; esac; }
-target_pid() { case $1 in direct) echo "$MOCK_PID" ;; sockguard) echo "$SG_PID" ;; haproxy) echo "$HAP_PID" ;; haproxy-b) echo "$HAPB_PID" ;; esac; }
+target_sock() { case $1 in direct) echo "$MOCK_SOCK" ;; sockguard) echo "$SG_SOCK" ;; sockguard-uninspected) echo "$NI_SOCK" ;; haproxy) echo "$HAP_SOCK" ;; haproxy-b) echo "$HAPB_SOCK" ;; esac; }
+target_pid() { case $1 in direct) echo "$MOCK_PID" ;; sockguard) echo "$SG_PID" ;; sockguard-uninspected) echo "$NI_PID" ;; haproxy) echo "$HAP_PID" ;; haproxy-b) echo "$HAPB_PID" ;; esac; }
 MOCK_SOCK="$WORK/mock.sock"
 HAP_SOCK="$WORK/haproxy.sock"
 HAPB_SOCK="$WORK/haproxy-b.sock"
 SG_SOCK="$WORK/sockguard.sock"
+NI_SOCK="$WORK/sockguard-uninspected.sock"
 
 # probe SOCK: one GET /_ping answered with 200, retried for up to 5 s
 probe() {
@@ -281,6 +324,18 @@ start_sockguard() {
 	probe "$SG_SOCK"
 }
 
+# The uninspected peer of the create scenarios: the same serve code, the
+# same configuration, but the compiled policy is swapped for the allow-all
+# sg_policy_fixed(true) before the first request (bench/inspect_cost.c).
+NI_PID=""
+start_uninspected() {
+	"$INSPECT_COST" serve-uninspected -c "$WORK/sockguard.yaml" --listen-socket "$NI_SOCK" \
+		--upstream-socket "$MOCK_SOCK" >>"$OUT/sockguard-uninspected.log" 2>&1 &
+	NI_PID=$!
+	PIDS+=("$NI_PID")
+	probe "$NI_SOCK"
+}
+
 # stop_target NAME: stop a proxy and wait for it (the idle scenario restarts
 # the proxies so that each RSS baseline is a fresh process's)
 stop_target() {
@@ -310,6 +365,31 @@ else
 fi
 [ "$SG_OK" = 1 ] || say "$SG_NOTE: its rows are skipped"
 
+# sockguard-uninspected, for the create scenarios only: it must forward a
+# body the inspecting sockguard refuses (privileged), or it is not what it
+# claims to be
+NI_OK=0
+WANT_NI=0
+for n in create-c64 create-3k-c1 create-3k-c64; do echo "$n" | grep -Eq -- "$ONLY" && WANT_NI=1; done
+if [ "$SG_OK" = 1 ] && [ -x "$INSPECT_COST" ] && [ "$WANT_NI" = 1 ]; then
+	printf '{"Image":"x","HostConfig":{"Privileged":true}}' >"$WORK/privileged.json"
+	pcheck() { "$LOADGEN" --socket "$1" --mode upload --path /v1.41/containers/create \
+		--body-file "$WORK/privileged.json" --requests 1 --concurrency 1 --duration 2 >/dev/null 2>&1; }
+	if ! start_uninspected; then
+		say "sockguard-uninspected did not start, see $OUT/sockguard-uninspected.log"
+		stop_target sockguard-uninspected
+	elif pcheck "$SG_SOCK"; then
+		say "sockguard forwarded a privileged create: it does not inspect; no inspection-cost rows"
+		stop_target sockguard-uninspected
+	elif ! pcheck "$NI_SOCK"; then
+		say "sockguard-uninspected refused a privileged create: it inspects; no inspection-cost rows"
+		stop_target sockguard-uninspected
+	else
+		NI_OK=1
+		say "sockguard-uninspected up: forwards a privileged create that sockguard refuses (403)"
+	fi
+fi
+
 TARGETS=(direct)
 [ "$SG_OK" = 1 ] && TARGETS+=(sockguard)
 [ "$HAP_OK" = 1 ] && TARGETS+=(haproxy)
@@ -326,6 +406,8 @@ SCENARIOS=(
 	"ping-c256|rps|--mode rps --path /_ping --concurrency 256 --duration $DUR"
 	"list-2k-c64|rps|--mode rps --path /v1.41/containers/json --concurrency 64 --duration $DUR"
 	"create-c64|rps|--mode upload --path /v1.41/containers/create --body-file $BENCH/create.json --concurrency 64 --duration $DUR"
+	"create-3k-c1|rps|--mode upload --path /v1.41/containers/create?name=ci-4711-web-1 --body-file $BENCH/create-3k.json --concurrency 1 --duration $DUR"
+	"create-3k-c64|rps|--mode upload --path /v1.41/containers/create?name=ci-4711-web-1 --body-file $BENCH/create-3k.json --concurrency 64 --duration $DUR"
 	"stream-1g|mb_s|--mode stream --path /stream?bytes=1073741824 --concurrency 1 --requests 1 --duration 60"
 	"stream-chunked-1g|mb_s|--mode stream --path /stream-chunked?bytes=1073741824 --concurrency 1 --requests 1 --duration 60"
 	"upload-256m|mb_s|--mode upload --path /upload --bytes 256M --concurrency 1 --requests 1 --duration 60"
@@ -336,14 +418,28 @@ SCENARIOS=(
 RESULTS="$OUT/results.jsonl"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$RESULTS"
-say "targets: ${TARGETS[*]}; rounds $ROUNDS; rps runs ${DUR}s; output in $OUT"
+say "targets: ${TARGETS[*]}$([ "$NI_OK" = 1 ] && echo ' (+ sockguard-uninspected for create*)'); rounds $ROUNDS; rps runs ${DUR}s; output in $OUT"
+# The micro-benchmark: in-process, no proxy involved (the proxies idle).
+if echo "inspect-cost" | grep -Eq -- "$ONLY" && [ -x "$INSPECT_COST" ]; then
+	for b in create.json create-3k.json; do
+		line=$("$INSPECT_COST" --config "$WORK/sockguard.yaml" --body "$BENCH/$b" \
+			--iterations "${INSPECT_ITERATIONS:-5000}" --runs "${INSPECT_RUNS:-15}" \
+			2>>"$OUT/inspect-cost.log") && rc=0 || rc=$?
+		[ -n "$line" ] || line=null
+		printf '{"scenario":"inspect-cost-%s","metric":"ns","target":"micro","round":1,"rc":%d,"result":%s}\n' \
+			"${b%.json}" "$rc" "$line" >>"$RESULTS"
+		say "inspect-cost $b: $line"
+	done
+fi
 for sc in "${SCENARIOS[@]}"; do
 	IFS='|' read -r name metric args <<<"$sc"
 	echo "$name" | grep -Eq -- "$ONLY" || continue
 	for r in $(seq "$ROUNDS"); do
-		n=${#TARGETS[@]}
+		tl=("${TARGETS[@]}")
+		case $name in create*) [ "$NI_OK" = 1 ] && tl+=(sockguard-uninspected) ;; esac
+		n=${#tl[@]}
 		for k in $(seq 0 $((n - 1))); do
-			t=${TARGETS[$(( (k + r - 1) % n ))]}	# rotate the order each round
+			t=${tl[$(( (k + r - 1) % n ))]}	# rotate the order each round
 			case $name/$t in
 			idle-*/haproxy) stop_target haproxy; start_haproxy || say "haproxy restart failed" ;;
 			idle-*/haproxy-b) stop_target haproxy-b; start_haproxy_b || say "haproxy-b restart failed" ;;
