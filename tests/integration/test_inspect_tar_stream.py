@@ -97,6 +97,7 @@ def test_large_build_context_streams(docker_daemon, proxy, tmp_path, big_file):
     assert r.returncode == 0, (r.stderr, proxy.stderr()[-2000:])
     assert "Sending build context to Docker daemon" in r.stdout + r.stderr
     after = _rss_kib(proxy.proc.pid)
+    print("proxy VmRSS KiB before/after a 100 MiB build context:", before, after)
     assert after - before < 32 * 1024, (before, after)	# a 100 MiB context, a few MiB of walker
     assert served(docker_daemon, mark, "POST", "/build")
     assert docker_daemon.docker("image", "inspect", tag, check=False).returncode == 0
