@@ -19,6 +19,7 @@
 #include "inspect/inspectors.h"
 #include "inspect/query.h"
 #include "inspect/tar.h"
+#include "inspect/tar_stream.h"
 #include "inspect/text.h"
 
 #define BK "build.allow_run_instructions"
@@ -57,82 +58,101 @@ static bool build_is_compressed(sg_slice b)
 	       (b.len >= 4 && memcmp(b.ptr, "\x28\xb5\x2f\xfd", 4) == 0);
 }
 
-static void build_context(const struct sg_inspect_request *req, sg_slice body, struct sg_arena *a,
-			  struct sg_inspect_result *out)
+/* Query checks; the dockerfile path the entries are matched against. */
+static void build_begin(struct sg_tar_stream *ts)
 {
-	sg_slice want = { "", 0 }, name;
-	struct sg_tar_reader tr;
-	struct sg_tar_entry e;
-	enum sg_tar_status st;
-	size_t found = 0;
+	const struct sg_build_settings *bs = &ts->s->build;
+	const struct sg_inspect_request *req = ts->req;
+	struct sg_arena *a = ts->a;
+	sg_slice remote = { "", 0 }, net = { "", 0 }, version = { "", 0 }, want = { "", 0 };
 
-	sg_query_get(req->query, "dockerfile", a, &want);
-	if (!build_clean(sg_trim(want), a, &want) || want.len < 1 ||
-	    (want.len >= 2 && want.ptr[0] == '.' && want.ptr[1] == '.')) {
-		sg_inspect_deny(out, 403, BK, "the dockerfile parameter cannot be inspected");
+	if (!sg_query_precheck(req, a, &ts->result)) {
+		ts->decided = true;
 		return;
 	}
-	bool fallback = sg_slice_eq_cstr(want, "Dockerfile");
-	if (body.len == 0 || build_is_compressed(body)) {
-		sg_inspect_deny(out, 403, BK, "empty or compressed build contexts cannot be inspected for RUN");
-		return;
-	}
-	sg_tar_init(&tr, body, a);
-	while ((st = sg_tar_next(&tr, &e)) == SG_TAR_ENTRY) {
-		if (!build_clean(e.name, a, &name))
-			break;
-		bool link = e.type == '1' || e.type == '2';
-		if (link && build_on_path(name, want)) {
-			sg_inspect_deny(out, 403, BK, "the Dockerfile path goes through a link in the build context");
-			return;
-		}
-		if (!sg_slice_caseeq(name, want) || e.type == '5')
-			continue;
-		if (e.type != '0' && e.type != '7') {
-			sg_inspect_deny(out, 403, BK, "the Dockerfile is not a regular file");
-			return;
-		}
-		found += sg_slice_eq(name, want) || (fallback && sg_slice_eq_cstr(name, "dockerfile"));
-		if (sg_dockerfile_has_run(e.data)) {
-			sg_inspect_deny(out, 403, BK, "RUN instructions are not allowed");
-			return;
-		}
-	}
-	if (st != SG_TAR_END)
-		sg_inspect_deny(out, 403, BK, "the build context is not a readable tar archive");
-	else if (found == 0)
-		sg_inspect_deny(out, 403, BK, "the Dockerfile was not found in the build context");
-}
-
-void sg_inspect_build(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
-		      sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
-{
-	const struct sg_build_settings *bs = &s->build;
-	sg_slice remote = { "", 0 }, net = { "", 0 }, version = { "", 0 };
-
-	sg_inspect_allow(out);
-	if (!sg_query_precheck(req, a, out))
-		return;
 	sg_query_get(req->query, "networkmode", a, &net);
 	sg_query_get(req->query, "remote", a, &remote);
 	sg_query_get(req->query, "version", a, &version);
 	if (!bs->allow_host_network && sg_eq_ci(sg_trim(net), "host")) {
-		sg_inspect_deny(out, 403, "build.allow_host_network", "host network mode is not allowed for builds");
+		sg_tar_deny(ts, 403, "build.allow_host_network", "host network mode is not allowed for builds");
 		return;
 	}
 	if (sg_trim(remote).len > 0) {
 		if (!bs->allow_remote_context)
-			sg_inspect_deny(out, 403, "build.allow_remote_context", "remote build contexts are not allowed");
+			sg_tar_deny(ts, 403, "build.allow_remote_context", "remote build contexts are not allowed");
 		else if (!bs->allow_run_instructions)
-			sg_inspect_deny(out, 403, BK,
-					"remote build contexts cannot be inspected while RUN instructions are restricted");
+			sg_tar_deny(ts, 403, BK,
+				    "remote build contexts cannot be inspected while RUN instructions are restricted");
+		else
+			sg_tar_allow_now(ts);
 		return;
 	}
-	if (bs->allow_run_instructions)
+	if (bs->allow_run_instructions) {
+		sg_tar_allow_now(ts);
 		return;
+	}
 	if (sg_slice_eq_cstr(sg_trim(version), "2")) {
-		sg_inspect_deny(out, 403, BK, "BuildKit builds (version=2) cannot be inspected while RUN instructions are restricted");
+		sg_tar_deny(ts, 403, BK, "BuildKit builds (version=2) cannot be inspected while RUN instructions are restricted");
 		return;
 	}
-	build_context(req, body, a, out);
+	sg_query_get(req->query, "dockerfile", a, &want);
+	if (!build_clean(sg_trim(want), a, &want) || want.len < 1 ||
+	    (want.len >= 2 && want.ptr[0] == '.' && want.ptr[1] == '.')) {
+		sg_tar_deny(ts, 403, BK, "the dockerfile parameter cannot be inspected");
+		return;
+	}
+	ts->want = want;
+	ts->fallback = sg_slice_eq_cstr(want, "Dockerfile");
+}
+
+static void build_first(struct sg_tar_stream *ts, sg_slice first)
+{
+	if (first.len == 0 || build_is_compressed(first))
+		sg_tar_deny(ts, 403, BK, "empty or compressed build contexts cannot be inspected for RUN");
+}
+
+static enum sg_tar_act build_entry(struct sg_tar_stream *ts, const struct sg_tar_entry *e)
+{
+	sg_slice name;
+	if (!build_clean(e->name, ts->a, &name)) {
+		sg_tar_deny(ts, 403, BK, "the build context is not a readable tar archive");
+		return SG_TAR_SKIP;
+	}
+	bool link = e->type == '1' || e->type == '2';
+	if (link && build_on_path(name, ts->want)) {
+		sg_tar_deny(ts, 403, BK, "the Dockerfile path goes through a link in the build context");
+		return SG_TAR_SKIP;
+	}
+	if (!sg_slice_caseeq(name, ts->want) || e->type == '5')
+		return SG_TAR_SKIP;
+	if (e->type != '0' && e->type != '7') {
+		sg_tar_deny(ts, 403, BK, "the Dockerfile is not a regular file");
+		return SG_TAR_SKIP;
+	}
+	ts->found += sg_slice_eq(name, ts->want) || (ts->fallback && sg_slice_eq_cstr(name, "dockerfile"));
+	return SG_TAR_CAPTURE;
+}
+
+static void build_data(struct sg_tar_stream *ts, sg_slice data)
+{
+	if (sg_dockerfile_has_run(data))
+		sg_tar_deny(ts, 403, BK, "RUN instructions are not allowed");
+}
+
+static void build_end(struct sg_tar_stream *ts, bool ok)
+{
+	if (!ok)
+		sg_tar_deny(ts, 403, BK, "the build context is not a readable tar archive");
+	else if (ts->found == 0)
+		sg_tar_deny(ts, 403, BK, "the Dockerfile was not found in the build context");
+}
+
+const struct sg_tar_ops sg_tar_build_ops = {
+	.begin = build_begin, .first = build_first, .entry = build_entry, .data = build_data, .end = build_end,
+};
+
+void sg_inspect_build(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
+		      sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
+{
+	sg_tar_inspect_whole(SG_INSPECT_BUILD, s, req, body, a, out);
 }

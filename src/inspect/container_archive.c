@@ -12,6 +12,7 @@
 #include "inspect/inspectors.h"
 #include "inspect/query.h"
 #include "inspect/tar.h"
+#include "inspect/tar_stream.h"
 #include "inspect/text.h"
 
 #define CA "container_archive."
@@ -110,22 +111,30 @@ static bool ca_target_ok(const struct sg_container_archive_settings *cs, const s
 	return false;
 }
 
+static void ca_begin(struct sg_tar_stream *ts)
+{
+	if (!sg_query_precheck(ts->req, ts->a, &ts->result) ||
+	    !ca_target_ok(&ts->s->container_archive, ts->req, ts->a, &ts->result))
+		ts->decided = true;
+}
+
+static enum sg_tar_act ca_entry(struct sg_tar_stream *ts, const struct sg_tar_entry *e)
+{
+	if (!ca_entry_ok(&ts->s->container_archive, e, ts->a, &ts->result))
+		ts->decided = true;
+	return SG_TAR_SKIP;
+}
+
+static void ca_end(struct sg_tar_stream *ts, bool ok)
+{
+	if (!ok)
+		sg_tar_deny(ts, 403, CA "tar_traversal", "archive is not an uncompressed tar that can be inspected");
+}
+
+const struct sg_tar_ops sg_tar_archive_ops = { .begin = ca_begin, .entry = ca_entry, .end = ca_end };
+
 void sg_inspect_container_archive(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
 				  sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
 {
-	const struct sg_container_archive_settings *cs = &s->container_archive;
-	struct sg_tar_reader tr;
-	struct sg_tar_entry e;
-	enum sg_tar_status st;
-
-	sg_inspect_allow(out);
-	if (!sg_query_precheck(req, a, out) || !ca_target_ok(cs, req, a, out))
-		return;
-	sg_tar_init(&tr, body, a);
-	while ((st = sg_tar_next(&tr, &e)) == SG_TAR_ENTRY)
-		if (!ca_entry_ok(cs, &e, a, out))
-			return;
-	if (st != SG_TAR_END)
-		sg_inspect_deny(out, 403, CA "tar_traversal",
-				"archive is not an uncompressed tar that can be inspected");
+	sg_tar_inspect_whole(SG_INSPECT_CONTAINER_ARCHIVE, s, req, body, a, out);
 }

@@ -13,6 +13,7 @@
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
 #include "inspect/tar.h"
+#include "inspect/tar_stream.h"
 #include "inspect/text.h"
 
 #define IL "image_load."
@@ -31,30 +32,37 @@ static bool il_is_manifest(sg_slice name, struct sg_arena *a)
 	       sg_slice_eq_cstr(clean, "/manifest.json");
 }
 
-static bool il_find_manifest(sg_slice body, struct sg_arena *a, sg_slice *manifest, struct sg_inspect_result *out)
+static enum sg_tar_act il_entry(struct sg_tar_stream *ts, const struct sg_tar_entry *e)
 {
-	struct sg_tar_reader tr;
-	struct sg_tar_entry e;
-	enum sg_tar_status st;
-	size_t found = 0;
-
-	sg_tar_init(&tr, body, a);
-	while ((st = sg_tar_next(&tr, &e)) == SG_TAR_ENTRY) {
-		if (!il_is_manifest(e.name, a))
-			continue;
-		if (e.type != '0' || ++found > 1) {
-			sg_inspect_deny(out, 403, IL "manifest", "manifest.json is repeated or not a regular file");
-			return false;
-		}
-		*manifest = e.data;
+	if (!il_is_manifest(e->name, ts->a))
+		return SG_TAR_SKIP;
+	if (e->type != '0' || ++ts->found > 1) {
+		sg_tar_deny(ts, 403, IL "manifest", "manifest.json is repeated or not a regular file");
+		return SG_TAR_SKIP;
 	}
-	if (st != SG_TAR_END || found == 0) {
-		sg_inspect_deny(out, 403, IL "manifest",
-				"image archive is not an uncompressed docker-save tar with a manifest.json");
-		return false;
-	}
-	return true;
+	return SG_TAR_CAPTURE;
 }
+
+static void il_data(struct sg_tar_stream *ts, sg_slice data)
+{
+	ts->member = data;
+	ts->keep = true;
+}
+
+static void il_judge(const struct sg_image_load_settings *ls, sg_slice manifest, struct sg_arena *a,
+		     struct sg_inspect_result *out);
+
+static void il_end(struct sg_tar_stream *ts, bool ok)
+{
+	if (!ok || ts->found == 0) {
+		sg_tar_deny(ts, 403, IL "manifest",
+			    "image archive is not an uncompressed docker-save tar with a manifest.json");
+		return;
+	}
+	il_judge(&ts->s->image_load, ts->member, ts->a, &ts->result);
+}
+
+const struct sg_tar_ops sg_tar_load_ops = { .entry = il_entry, .data = il_data, .end = il_end };
 
 static bool il_tag_ok(const struct sg_image_load_settings *ls, sg_slice tag, struct sg_arena *a,
 		      struct sg_inspect_result *out)
@@ -72,16 +80,18 @@ static bool il_tag_ok(const struct sg_image_load_settings *ls, sg_slice tag, str
 void sg_inspect_image_load(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
 			   sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
 {
-	const struct sg_image_load_settings *ls = &s->image_load;
-	sg_slice manifest = { "", 0 };
+	sg_tar_inspect_whole(SG_INSPECT_IMAGE_LOAD, s, req, body, a, out);
+}
+
+/* manifest.json: every RepoTags entry through the registry policy. */
+static void il_judge(const struct sg_image_load_settings *ls, sg_slice manifest, struct sg_arena *a,
+		     struct sg_inspect_result *out)
+{
 	sg_json root, m, tags, t;
 	struct sg_json_it it, tit;
 	size_t ntags = 0;
 	bool present;
 
-	sg_inspect_allow(out);
-	if (!il_find_manifest(body, a, &manifest, out))
-		return;
 	enum sg_json_err e = sg_json_parse(manifest, a, &root);
 	if (e != SG_JSON_OK || !sg_json_arr_begin(root, &it)) {
 		sg_jdeny(e != SG_JSON_OK ? e : SG_JSON_ETYPE, out);

@@ -61,7 +61,7 @@ enum sg_inspector_id {
 
 /* Body limits (bytes buffered before inspection; larger -> 413). */
 #define SG_INSPECT_JSON_LIMIT	(1u << 20)	/* 1 MiB: JSON bodies (Go original's cap) */
-#define SG_INSPECT_TAR_LIMIT	(64u << 20)	/* 64 MiB: build context, archive, load, plugin create */
+#define SG_INSPECT_TAR_LIMIT	(512u << 20)	/* 512 MiB (the Go original's): tar bodies, spooled to a file while inspected */
 
 struct sg_inspect_target {
 	enum sg_inspector_id id;

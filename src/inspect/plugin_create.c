@@ -10,6 +10,7 @@
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
 #include "inspect/tar.h"
+#include "inspect/tar_stream.h"
 #include "inspect/text.h"
 
 #define PC "plugin."
@@ -25,37 +26,53 @@ static bool pc_priv(const struct sg_plugin_settings *ps, const char *name, sg_sl
 	return false;
 }
 
-static bool pc_find_config(sg_slice body, struct sg_arena *a, sg_slice *cfg, struct sg_inspect_result *out)
+static enum sg_tar_act pc_entry(struct sg_tar_stream *ts, const struct sg_tar_entry *e)
 {
-	struct sg_tar_reader tr;
-	struct sg_tar_entry e;
-	enum sg_tar_status st;
-	size_t found = 0;
-
-	sg_tar_init(&tr, body, a);
-	while ((st = sg_tar_next(&tr, &e)) == SG_TAR_ENTRY) {
-		sg_slice clean;
-		char *buf = sg_arena_alloc(a, e.name.len + 1);
-		if (!buf)
-			break;
-		buf[0] = '/';
-		if (e.name.len)
-			memcpy(buf + 1, e.name.ptr, e.name.len);
-		if (!sg_path_clean(sg_slice_make(buf, e.name.len + 1), a, &clean) ||
-		    !sg_slice_eq_cstr(clean, "/config.json"))
-			continue;
-		if (e.type != '0' || ++found > 1) {
-			sg_inspect_deny(out, 403, PC "privileges", "plugin config.json is repeated or not a regular file");
-			return false;
-		}
-		*cfg = e.data;
+	sg_slice clean;
+	char *buf = sg_arena_alloc(ts->a, e->name.len + 1);
+	if (!buf) {
+		sg_tar_deny(ts, 403, PC "privileges", "plugin archive is not an uncompressed tar with a config.json");
+		return SG_TAR_SKIP;
 	}
-	if (st != SG_TAR_END || found == 0) {
-		sg_inspect_deny(out, 403, PC "privileges", "plugin archive is not an uncompressed tar with a config.json");
-		return false;
+	buf[0] = '/';
+	if (e->name.len)
+		memcpy(buf + 1, e->name.ptr, e->name.len);
+	if (!sg_path_clean(sg_slice_make(buf, e->name.len + 1), ts->a, &clean) ||
+	    !sg_slice_eq_cstr(clean, "/config.json"))
+		return SG_TAR_SKIP;
+	if (e->type != '0' || ++ts->found > 1) {
+		sg_tar_deny(ts, 403, PC "privileges", "plugin config.json is repeated or not a regular file");
+		return SG_TAR_SKIP;
 	}
-	return true;
+	return SG_TAR_CAPTURE;
 }
+
+static void pc_data(struct sg_tar_stream *ts, sg_slice data)
+{
+	ts->member = data;
+	ts->keep = true;
+}
+
+static void pc_begin(struct sg_tar_stream *ts)
+{
+	sg_slice ct = ts->req->content_type;
+	if (sg_eq_ci(sg_trim(sg_slice_make(ct.ptr, ct.len > 19 ? 19 : ct.len)), "multipart/form-data"))
+		sg_tar_deny(ts, 403, PC "privileges", "multipart plugin uploads cannot be inspected yet; denied");
+}
+
+static void pc_judge(const struct sg_plugin_settings *ps, sg_slice cfgtext, struct sg_arena *a,
+		     struct sg_inspect_result *out);
+
+static void pc_end(struct sg_tar_stream *ts, bool ok)
+{
+	if (!ok || ts->found == 0) {
+		sg_tar_deny(ts, 403, PC "privileges", "plugin archive is not an uncompressed tar with a config.json");
+		return;
+	}
+	pc_judge(&ts->s->plugin, ts->member, ts->a, &ts->result);
+}
+
+const struct sg_tar_ops sg_tar_plugin_ops = { .begin = pc_begin, .entry = pc_entry, .data = pc_data, .end = pc_end };
 
 /* Each element's string field `field` through privilege `priv`. */
 static bool pc_each(const struct sg_plugin_settings *ps, sg_json arr, const char *field, const char *priv,
@@ -107,18 +124,18 @@ static bool pc_linux(const struct sg_plugin_settings *ps, sg_json cfg, struct sg
 void sg_inspect_plugin_create(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
 			      sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
 {
-	const struct sg_plugin_settings *ps = &s->plugin;
-	sg_slice cfgtext, ntype;
+	sg_tar_inspect_whole(SG_INSPECT_PLUGIN_CREATE, s, req, body, a, out);
+}
+
+/* config.json: the privileges it implies, through the plugin policy. */
+static void pc_judge(const struct sg_plugin_settings *ps, sg_slice cfgtext, struct sg_arena *a,
+		     struct sg_inspect_result *out)
+{
 	sg_json cfg, net, mounts;
+	sg_slice ntype;
 	bool has_net, has_mounts, ipc, pid;
 
-	sg_inspect_allow(out);
-	if (sg_eq_ci(sg_trim(sg_slice_make(req->content_type.ptr, req->content_type.len > 19 ? 19 : req->content_type.len)),
-		     "multipart/form-data")) {
-		sg_inspect_deny(out, 403, PC "privileges", "multipart plugin uploads cannot be inspected yet; denied");
-		return;
-	}
-	if (!pc_find_config(body, a, &cfgtext, out) || !sg_jparse_object(cfgtext, a, &cfg, out) ||
+	if (!sg_jparse_object(cfgtext, a, &cfg, out) ||
 	    !sg_jf_obj(cfg, "Network", &net, &has_net, out) || !sg_jf_bool(cfg, "IpcHost", &ipc, out) ||
 	    !sg_jf_bool(cfg, "PidHost", &pid, out) || !sg_jf_arr(cfg, "Mounts", &mounts, &has_mounts, out))
 		return;

@@ -5,10 +5,7 @@
 
 #include <string.h>
 
-#define SG_TAR_BLOCK 512
-#define SG_TAR_MAX_SPECIAL (1u << 20)
-
-static bool tar_zero(const unsigned char *b)
+bool sg_tar_block_zero(const unsigned char *b)
 {
 	for (size_t i = 0; i < SG_TAR_BLOCK; i++)
 		if (b[i])
@@ -68,12 +65,6 @@ static bool tar_checksum_ok(const unsigned char *b)
 	return want == u || (int64_t)want == s;
 }
 
-struct tar_pending {
-	sg_slice name, linkname;
-	bool has_name, has_link, has_size, security_xattr;
-	uint64_t size;
-};
-
 /* One PAX record "%d key=value\n"; advances *p. */
 static bool tar_pax_record(sg_slice d, size_t *p, sg_slice *key, sg_slice *val)
 {
@@ -98,7 +89,7 @@ static bool tar_pax_record(sg_slice d, size_t *p, sg_slice *key, sg_slice *val)
 	return true;
 }
 
-static bool tar_pax_apply(sg_slice d, struct tar_pending *pend)
+static bool tar_pax_apply(sg_slice d, struct sg_tar_pending *pend)
 {
 	size_t p = 0;
 	while (p < d.len) {
@@ -129,7 +120,7 @@ static bool tar_pax_apply(sg_slice d, struct tar_pending *pend)
 }
 
 /* ustar/pax: prefix + "/" + name, joined in the arena. */
-static bool tar_join_prefix(struct sg_tar_reader *r, const unsigned char *b, sg_slice name, sg_slice *out)
+static bool tar_join_prefix(struct sg_arena *a, const unsigned char *b, sg_slice name, sg_slice *out)
 {
 	/* star archives ("tar\0" trailer) keep a 131-byte prefix. */
 	bool star = memcmp(b + 508, "tar\0", 4) == 0;
@@ -137,7 +128,7 @@ static bool tar_join_prefix(struct sg_tar_reader *r, const unsigned char *b, sg_
 	*out = name;
 	if (prefix.len == 0)
 		return true;
-	char *buf = sg_arena_alloc(r->a, prefix.len + 1 + name.len);
+	char *buf = sg_arena_alloc(a, prefix.len + 1 + name.len);
 	if (!buf)
 		return false;
 	memcpy(buf, prefix.ptr, prefix.len);
@@ -164,10 +155,66 @@ static bool tar_take(struct sg_tar_reader *r, uint64_t size, sg_slice *data)
 	return true;
 }
 
+bool sg_tar_special_apply(char type, sg_slice d, struct sg_tar_pending *pend)
+{
+	if (type == 'x')
+		return tar_pax_apply(d, pend);
+	if (type == 'L')
+		pend->name = tar_str((const unsigned char *)d.ptr, d.len), pend->has_name = true;
+	if (type == 'K')
+		pend->linkname = tar_str((const unsigned char *)d.ptr, d.len), pend->has_link = true;
+	return true;
+}
+
+uint64_t sg_tar_data_size(const struct sg_tar_entry *e)
+{
+	return (e->type == '1' || e->type == '2' || e->type == '3' || e->type == '4' || e->type == '5' ||
+		e->type == '6') ? 0 : e->size;
+}
+
+enum sg_tar_hdr sg_tar_header(const unsigned char *b, const struct sg_tar_pending *pend, struct sg_arena *a,
+			      struct sg_tar_entry *e, char *type_out, uint64_t *size_out)
+{
+	if (!tar_checksum_ok(b))
+		return SG_TAR_HDR_BAD;
+	bool gnu = memcmp(b + 257, "ustar  \0", 8) == 0;
+	bool ustar = !gnu && memcmp(b + 257, "ustar\0", 6) == 0;
+	char type = (char)b[156];
+	uint64_t size, mode;
+	if (!tar_num(b + 124, 12, &size) || !tar_num(b + 100, 8, &mode))
+		return SG_TAR_HDR_BAD;
+	if (type == 'x' || type == 'L' || type == 'K') {
+		*type_out = type;
+		*size_out = size;
+		return SG_TAR_HDR_SPECIAL;
+	}
+	if (type == 'S')
+		return SG_TAR_HDR_BAD;
+	e->type = type;
+	e->mode = mode;
+	e->security_xattr = pend->security_xattr;
+	e->size = pend->has_size ? pend->size : size;
+	e->linkname = pend->has_link ? pend->linkname : tar_str(b + 157, 100);
+	e->data = sg_slice_make("", 0);
+	if (pend->has_name)
+		e->name = pend->name;
+	else if (!ustar || !tar_join_prefix(a, b, tar_str(b, 100), &e->name)) {
+		if (ustar)
+			return SG_TAR_HDR_BAD;
+		e->name = tar_str(b, 100);
+	}
+	if (e->type == '\0')
+		e->type = (e->name.len && e->name.ptr[e->name.len - 1] == '/') ? '5' : '0';
+	*type_out = e->type;
+	*size_out = sg_tar_data_size(e);
+	return SG_TAR_HDR_ENTRY;
+}
+
 enum sg_tar_status sg_tar_next(struct sg_tar_reader *r, struct sg_tar_entry *e)
 {
-	struct tar_pending pend = { 0 };
+	struct sg_tar_pending pend = { 0 };
 	int specials = 0;
+	uint64_t special_bytes = 0;
 
 	if (r->done)
 		return SG_TAR_END;
@@ -179,56 +226,31 @@ enum sg_tar_status sg_tar_next(struct sg_tar_reader *r, struct sg_tar_entry *e)
 		}
 		const unsigned char *b = (const unsigned char *)r->buf.ptr + r->pos;
 		r->pos += SG_TAR_BLOCK;
-		if (tar_zero(b)) {
+		if (sg_tar_block_zero(b)) {
 			r->done = true;
 			if (specials)
 				return SG_TAR_ERROR;
 			if (r->buf.len - r->pos < SG_TAR_BLOCK)
 				return r->pos == r->buf.len ? SG_TAR_END : SG_TAR_ERROR;
-			return tar_zero(b + SG_TAR_BLOCK) ? SG_TAR_END : SG_TAR_ERROR;
+			return sg_tar_block_zero(b + SG_TAR_BLOCK) ? SG_TAR_END : SG_TAR_ERROR;
 		}
-		if (!tar_checksum_ok(b))
-			goto bad;
-		bool gnu = memcmp(b + 257, "ustar  \0", 8) == 0;
-		bool ustar = !gnu && memcmp(b + 257, "ustar\0", 6) == 0;
-		char type = (char)b[156];
-		uint64_t size, mode;
-		if (!tar_num(b + 124, 12, &size) || !tar_num(b + 100, 8, &mode))
-			goto bad;
-		if (type == 'x' || type == 'L' || type == 'K') {
-			sg_slice d;
-			if (size > SG_TAR_MAX_SPECIAL || ++specials > 8 || !tar_take(r, size, &d))
+		char type;
+		uint64_t size;
+		sg_slice d;
+		switch (sg_tar_header(b, &pend, r->a, e, &type, &size)) {
+		case SG_TAR_HDR_SPECIAL:
+			special_bytes += size > SG_TAR_MAX_SPECIAL ? SG_TAR_MAX_SPECIAL + 1 : size;
+			if (special_bytes > SG_TAR_MAX_SPECIAL || ++specials > SG_TAR_MAX_SPECIALS ||
+			    !tar_take(r, size, &d) || !sg_tar_special_apply(type, d, &pend))
 				goto bad;
-			if (type == 'x' && !tar_pax_apply(d, &pend))
-				goto bad;
-			if (type == 'L')
-				pend.name = tar_str((const unsigned char *)d.ptr, d.len), pend.has_name = true;
-			if (type == 'K')
-				pend.linkname = tar_str((const unsigned char *)d.ptr, d.len), pend.has_link = true;
 			continue;
-		}
-		if (type == 'S')
-			goto bad;
-		e->type = type;
-		e->mode = mode;
-		e->security_xattr = pend.security_xattr;
-		e->size = pend.has_size ? pend.size : size;
-		e->linkname = pend.has_link ? pend.linkname : tar_str(b + 157, 100);
-		if (pend.has_name)
-			e->name = pend.name;
-		else if (!ustar || !tar_join_prefix(r, b, tar_str(b, 100), &e->name)) {
-			if (ustar)
+		case SG_TAR_HDR_ENTRY:
+			if (!tar_take(r, size, &e->data))
 				goto bad;
-			e->name = tar_str(b, 100);
-		}
-		if (e->type == '\0')
-			e->type = (e->name.len && e->name.ptr[e->name.len - 1] == '/') ? '5' : '0';
-		/* Links, dirs, devices and fifos carry no data in Go's reader. */
-		uint64_t dsize = (e->type == '1' || e->type == '2' || e->type == '3' || e->type == '4' ||
-				  e->type == '5' || e->type == '6') ? 0 : e->size;
-		if (!tar_take(r, dsize, &e->data))
+			return SG_TAR_ENTRY;
+		default:
 			goto bad;
-		return SG_TAR_ENTRY;
+		}
 	}
 bad:
 	r->done = true;

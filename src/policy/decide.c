@@ -280,6 +280,26 @@ void sg_policy_inspect(const struct sg_policy *p, const struct sg_request_view *
 		apply_mode(prof, v);
 }
 
+const struct sg_inspect_settings *sg_policy_inspect_settings(const struct sg_policy *p, const struct sg_verdict *v)
+{
+	if (!p || p->fixed || v->kind != SG_VERDICT_INSPECT)
+		return NULL;
+	return slot_profile(p, v->profile_index)->request_body;
+}
+
+void sg_policy_inspect_result(const struct sg_policy *p, const struct sg_inspect_result *r, struct sg_verdict *v)
+{
+	if (v->kind != SG_VERDICT_INSPECT)
+		return;
+	if (!p || p->fixed) {
+		deny(v, 403, SG_REASON_BODY_INSPECTION_FAILED);
+		return;
+	}
+	apply_inspect_result(r, v);
+	if (v->kind == SG_VERDICT_DENY && v->status != 413)
+		apply_mode(slot_profile(p, v->profile_index), v);
+}
+
 void sg_policy_inspect_exec(const struct sg_policy *p, const struct sg_request_view *req,
 			    enum sg_exec_lookup_outcome outcome, sg_slice exec_json,
 			    struct sg_arena *scratch, struct sg_verdict *v)

@@ -27,6 +27,9 @@
 #include "base/slice.h"
 #include "policy/reason.h"
 
+struct sg_inspect_settings;
+struct sg_inspect_result;
+
 struct sg_policy;	/* opaque, immutable once compiled */
 struct sg_tls_peer;	/* verified client certificate facts (tls/); NULL for now */
 
@@ -89,6 +92,14 @@ void sg_policy_decide(const struct sg_policy *p, const struct sg_request_view *r
  * reset. Sets v->kind to ALLOW or DENY (with status, reason, knob, detail). */
 void sg_policy_inspect(const struct sg_policy *p, const struct sg_request_view *req,
 		       sg_slice body, struct sg_arena *scratch, struct sg_verdict *v);
+
+/* Tar bodies the data plane inspects as they stream (inspect/tar_stream.h;
+ * sg_tar_streamed(v->inspector)): the settings of v's profile to run the
+ * walker with (NULL: fail closed; valid as long as p), and the walker's
+ * result mapped onto v exactly as sg_policy_inspect maps an inspector's
+ * (ALLOW or DENY; warn/audit profiles turn denials into would_deny). */
+const struct sg_inspect_settings *sg_policy_inspect_settings(const struct sg_policy *p, const struct sg_verdict *v);
+void sg_policy_inspect_result(const struct sg_policy *p, const struct sg_inspect_result *r, struct sg_verdict *v);
 
 /* Exec-start phase, for an INSPECT verdict with exec_lookup set, once the
  * data plane has asked dockerd for GET /exec/{id}/json. As in the Go

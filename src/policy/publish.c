@@ -26,6 +26,7 @@ struct rcu_reader {
 };
 
 static _Atomic(struct sg_policy *) current_policy;
+static _Atomic(uint64_t) policy_generation;
 static struct rcu_reader readers[SG_RCU_MAX_WORKERS];
 static _Atomic int reader_count;
 static pthread_mutex_t publish_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,10 +84,16 @@ static void wait_grace_period(void)
 	}
 }
 
+uint64_t sg_policy_generation(void)
+{
+	return atomic_load_explicit(&policy_generation, memory_order_seq_cst);
+}
+
 void sg_policy_publish(struct sg_policy *p)
 {
 	pthread_mutex_lock(&publish_lock);
 	struct sg_policy *old = atomic_exchange_explicit(&current_policy, p, memory_order_seq_cst);
+	atomic_fetch_add_explicit(&policy_generation, 1, memory_order_seq_cst);	/* after the swap: see publish.h */
 	atomic_thread_fence(memory_order_seq_cst);	/* before reading `online` flags */
 	if (old) {
 		wait_grace_period();

@@ -16,6 +16,13 @@
 /* Current policy; valid until this worker's next sg_rcu_quiescent(). */
 const struct sg_policy *sg_policy_current(void);
 
+/* Bumped by every publish, after the swap. A reader that keeps something
+ * of a policy across quiescent points (a streaming inspector's settings)
+ * reads the generation, then sg_policy_current(), and later trusts what it
+ * kept only while the generation is unchanged (a pointer compare could be
+ * fooled by a new policy at a freed one's address). */
+uint64_t sg_policy_generation(void);
+
 /* Control thread: install p, wait for a grace period, free the old one. */
 void sg_policy_publish(struct sg_policy *p);
 

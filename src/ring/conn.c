@@ -254,6 +254,7 @@ static void release_ctx(struct sg_worker *w, struct sg_conn *c)
 	struct sg_reqctx *x = c->ctx;
 	if (!x)
 		return;
+	sg_tar_spool_close(&x->spool);
 	if (x->arena) {
 		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
@@ -448,6 +449,7 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 	sg_pipe_put(w, c->pipe_up);	/* both directions ended: the pipes are empty */
 	sg_pipe_put(w, c->pipe_dn);
 	uint32_t left = x->c_len - x->c_off;	/* pipelined bytes after this message */
+	sg_tar_spool_close(&x->spool);
 	if (x->arena) {
 		sg_inspect_arena_put(w, x->arena);
 		x->arena = NULL;
@@ -575,8 +577,9 @@ static void start_forward(struct sg_worker *w, struct sg_conn *c)
 		o.keep_tracestate = sg_trace_keep_tracestate(&x->obs.trace);
 	}
 	if (x->inspected) {
-		o.framing = x->body_len ? SG_FRAME_LENGTH : SG_FRAME_NONE;
-		o.content_length = x->body_len;
+		uint64_t len = x->spool.open ? x->spool.len : x->body_len;
+		o.framing = len ? SG_FRAME_LENGTH : SG_FRAME_NONE;
+		o.content_length = len;
 		o.keep_expect = false;
 	}
 	size_t n = sg_http_serialize_upstream(&x->req, &o, x->sbuf, sizeof(x->sbuf));
@@ -929,6 +932,8 @@ static void finish_inspect(struct sg_worker *w, struct sg_conn *c)
 				return;
 			sg_policy_inspect_exec(p, &x->view, sg_exec_lookup_outcome_of(x->xl),
 					       sg_exec_lookup_body(x->xl), x->arena, &v);
+		} else if (x->spool.open) {
+			sg_tar_spool_judge(x, p, &v);	/* a tar body, walked as it came (ring/tar_spool.c) */
 		} else {
 			sg_policy_inspect(p, &x->view, sg_slice_make(x->body, x->body_len), x->arena, &v);
 		}
@@ -955,7 +960,11 @@ static void inspect_pump(struct sg_worker *w, struct sg_conn *c)
 	while (!x->rp.message_done && x->c_off < x->c_len) {
 		long used = sg_http_req_feed_body(&x->rp, x->cbuf + x->c_off, x->c_len - x->c_off);
 		if (used < 0) {
-			if (x->rp.sink_failed)
+			if (x->rp.sink_failed && x->spool.stop == SG_SPOOL_DENIED)
+				respond_verdict(w, c, &x->spool.early, false);	/* denied mid-body: never forwarded */
+			else if (x->rp.sink_failed && x->spool.stop == SG_SPOOL_IO)
+				respond_msg(w, c, 503, "the request body could not be spooled for inspection", true);
+			else if (x->rp.sink_failed)
 				respond_too_large(w, c);
 			else
 				respond_msg(w, c, 400, x->req.error_msg ? x->req.error_msg : "malformed body", true);
@@ -1005,6 +1014,14 @@ static void inspect_body(struct sg_worker *w, struct sg_conn *c)
 	struct sg_reqctx *x = c->ctx;
 	uint32_t limit = x->verdict.body_limit;
 	uint64_t cap = x->req.framing == SG_FRAME_LENGTH ? x->req.content_length : limit;
+	if (sg_tar_spool_wanted(x)) {
+		/* a tar body: walked as it streams, spooled to a file (ring/tar_spool.h) */
+		if (sg_tar_spool_begin(w, x) < 0) {
+			respond_msg(w, c, 503, "the request body could not be spooled for inspection", true);
+			return;
+		}
+		goto pump;
+	}
 	/* The inspector decodes into the same arena: never let the body take
 	 * the scratch it needs (a chunked body reserves the whole limit). */
 	if (cap + sg_inspect_arena_scratch(w, x->arena) > sg_arena_left(x->arena)) {
@@ -1019,6 +1036,7 @@ static void inspect_body(struct sg_worker *w, struct sg_conn *c)
 	x->body_cap = (uint32_t)cap;
 	x->rp.sink = body_sink;
 	x->rp.sink_ctx = x;
+pump:
 	if (x->req.expect_continue) {
 		x->sending_continue = true;
 		c_send(w, c, CONTINUE_100, sizeof(CONTINUE_100) - 1);
@@ -1298,6 +1316,25 @@ static void on_u_connect(struct sg_worker *w, struct sg_conn *c, int res)
 	begin_upstream_io(w, c);
 }
 
+/* The next run of a spooled tar body to the upstream (ring/tar_spool.h). */
+static void spool_up(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	const char *p;
+	uint32_t n;
+	int r = sg_tar_spool_next(&x->spool, &p, &n);
+	if (r < 0) {
+		respond_msg(w, c, 500, "the spooled request body could not be read", true);
+		return;
+	}
+	if (r == 0) {
+		x->up_done = true;
+		check_done(w, c);
+		return;
+	}
+	u_send(w, c, p, n);
+}
+
 static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
 {
 	struct sg_reqctx *x = c->ctx;
@@ -1339,6 +1376,11 @@ static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
 	if (!x->head_sent) {
 		x->head_sent = true;
 		if (x->inspected) {
+			if (x->spool.open) {
+				x->spool.off = 0;	/* also on a replay to a fresh upstream */
+				spool_up(w, c);
+				return;
+			}
 			if (x->body_len > 0) {
 				u_send(w, c, x->body, x->body_len);
 				return;
@@ -1351,6 +1393,10 @@ static void on_u_send(struct sg_worker *w, struct sg_conn *c, int res)
 		return;
 	}
 	if (x->inspected) {
+		if (x->spool.open) {
+			spool_up(w, c);
+			return;
+		}
 		x->up_done = true;
 		check_done(w, c);
 		return;

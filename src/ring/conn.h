@@ -16,6 +16,7 @@
 #include "obs/obs.h"
 #include "policy/path.h"
 #include "policy/policy.h"
+#include "ring/tar_spool.h"
 #include "ring/ud.h"
 
 struct sg_worker;
@@ -83,6 +84,7 @@ struct sg_reqctx {
 	char *body;
 	uint32_t body_len, body_cap;
 	struct sg_exec_lookup *xl;	/* exec-start lookup state, in the arena; NULL if none */
+	struct sg_tar_spool spool;	/* tar body spooled while inspected (ring/tar_spool.h); closed at request end */
 
 	/* pending sends: what, where */
 	const char *c_out; uint32_t c_out_len;	/* to the client */

@@ -49,6 +49,13 @@ void sg_server_opts_defaults(struct sg_server_opts *o)
 		o->inspect_slots_per_worker = 64;	/* 4 MiB virtual each; touched only when used */
 	if (!o->inspect_big_slots_per_worker)
 		o->inspect_big_slots_per_worker = 8;	/* 80 MiB virtual each */
+	if (!o->spool_dir || !*o->spool_dir) {
+		/* tar bodies spooled while inspected (ring/tar_spool.h) */
+		const char *d = getenv("SOCKGUARD_SPOOL_DIR");
+		if (!d || !*d)
+			d = getenv("TMPDIR");
+		o->spool_dir = d && *d ? d : "/var/tmp";
+	}
 }
 
 int sg_server_run(const struct sg_server_opts *in)

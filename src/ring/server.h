@@ -46,6 +46,8 @@ struct sg_server_opts {
 	unsigned inspect_big_slots_per_worker; /* big (tar) inspect arenas per worker, default 8.
 					 * A request that finds none free waits (FIFO) up to
 					 * head_timeout_ms, then 503. */
+	const char *spool_dir;		/* tar bodies spooled while inspected (O_TMPFILE here, else
+					 * memfd): SOCKGUARD_SPOOL_DIR, else TMPDIR, else /var/tmp */
 	bool quiet;			/* no "listening" line */
 	const struct sg_obs_plane *obs;	/* logs, metrics, /health; NULL: off */
 };
