@@ -5,10 +5,20 @@
  * same policy as plugin pull: Network.Type host, IpcHost, PidHost, Mounts[]
  * Source, Linux.AllowAllDevices, Linux.Devices[].Path and
  * Linux.Capabilities. Exactly one top-level config.json (after cleaning)
- * must exist. multipart/form-data uploads, compressed bodies and anything
- * the tar reader rejects are denied (the multipart parser is not written). */
+ * must exist. Compressed bodies and anything the tar reader rejects are
+ * denied.
+ *
+ * multipart/form-data (any boundary-bearing envelope, as Go's sockguard):
+ * the envelope must parse and close (inspect/multipart.h), exactly one part
+ * may look like an archive by Go's test (gzip magic or "ustar" at 257; Go
+ * takes the first such part holding a config.json, we refuse two), it must
+ * not be gzip, and it then goes through the raw-tar checks below. The parts
+ * together must stay under 32 MiB: dockerd's r.FormValue("name") parses a
+ * multipart body with a 32 MiB memory budget, and a form it cannot parse
+ * leaves the unread rest of the body to its tar reader. */
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
+#include "inspect/multipart.h"
 #include "inspect/tar.h"
 #include "inspect/text.h"
 
@@ -52,6 +62,54 @@ static bool pc_find_config(sg_slice body, struct sg_arena *a, sg_slice *cfg, str
 	}
 	if (st != SG_TAR_END || found == 0) {
 		sg_inspect_deny(out, 403, PC "privileges", "plugin archive is not an uncompressed tar with a config.json");
+		return false;
+	}
+	return true;
+}
+
+#define PC_MP "plugin_create.multipart"
+#define PC_MP_MAX_DATA (32u << 20)
+
+/* The one archive part of a multipart/form-data envelope, as a slice of
+ * the body. */
+static bool pc_multipart(sg_slice ct, sg_slice body, sg_slice *archive, struct sg_inspect_result *out)
+{
+	struct sg_mp_reader mr;
+	struct sg_mp_part p;
+	enum sg_mp_status st;
+	sg_slice boundary;
+	const char *err;
+	size_t found = 0, total = 0;
+
+	if (!sg_mp_boundary(ct, &boundary, &err)) {
+		sg_inspect_deny(out, 403, PC_MP, err);
+		return false;
+	}
+	sg_mp_init(&mr, body, boundary);
+	while ((st = sg_mp_next(&mr, &p)) == SG_MP_PART) {
+		total += p.data.len;
+		if (!sg_mp_looks_archive(p.data))
+			continue;
+		if (sg_mp_looks_gzip(p.data)) {
+			sg_inspect_deny(out, 403, PC_MP, "multipart plugin archive part is compressed");
+			return false;
+		}
+		if (++found > 1) {
+			sg_inspect_deny(out, 403, PC_MP, "multipart body has more than one archive part");
+			return false;
+		}
+		*archive = p.data;
+	}
+	if (st != SG_MP_END) {
+		sg_inspect_deny(out, 403, PC_MP, mr.err);
+		return false;
+	}
+	if (total > PC_MP_MAX_DATA) {
+		sg_inspect_deny(out, 403, PC_MP, "multipart parts exceed 32 MiB");
+		return false;
+	}
+	if (!found) {
+		sg_inspect_deny(out, 403, PC_MP, "multipart body has no archive part");
 		return false;
 	}
 	return true;
@@ -113,11 +171,8 @@ void sg_inspect_plugin_create(const struct sg_inspect_settings *s, const struct 
 	bool has_net, has_mounts, ipc, pid;
 
 	sg_inspect_allow(out);
-	if (sg_eq_ci(sg_trim(sg_slice_make(req->content_type.ptr, req->content_type.len > 19 ? 19 : req->content_type.len)),
-		     "multipart/form-data")) {
-		sg_inspect_deny(out, 403, PC "privileges", "multipart plugin uploads cannot be inspected yet; denied");
+	if (sg_mp_is_form_data(req->content_type) && !pc_multipart(req->content_type, body, &body, out))
 		return;
-	}
 	if (!pc_find_config(body, a, &cfgtext, out) || !sg_jparse_object(cfgtext, a, &cfg, out) ||
 	    !sg_jf_obj(cfg, "Network", &net, &has_net, out) || !sg_jf_bool(cfg, "IpcHost", &ipc, out) ||
 	    !sg_jf_bool(cfg, "PidHost", &pid, out) || !sg_jf_arr(cfg, "Mounts", &mounts, &has_mounts, out))
