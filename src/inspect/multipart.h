@@ -34,7 +34,7 @@
 #define SG_MP_MAX_HEADER_BYTES 8192	/* one part's header block, CRLFs included */
 #define SG_MP_MAX_PADDING 32		/* transport padding after a delimiter */
 #define SG_MP_MAX_PREAMBLE 1024
-#define SG_MP_MAX_EPILOGUE 511		/* shorter than one tar block */
+#define SG_MP_MAX_EPILOGUE 1024
 
 struct sg_mp_part {
 	sg_slice headers;		/* the raw header block, without the empty line */
