@@ -5,6 +5,7 @@
 
 #include "inspect/inspect.h"
 #include "inspect/multipart.h"
+#include "inspect/tar.h"
 
 static struct sg_arena arena;
 static struct sg_inspect_settings S;
@@ -481,4 +482,66 @@ Test(inspect_multipart, plugin_create_selects_archive_part)
 	/* not multipart/form-data: the body is a raw tar (as dockerd reads it) */
 	cr_assert_eq(pcreate("multipart/mixed; boundary=tok", B()).status, 403);
 	cr_assert_eq(pcreate("multipart/mixed; boundary=tok", sg_slice_make(tarbuf, tarlen)).status, 0);
+}
+
+/* A valid envelope whose bytes are also a tar (see the integration test's
+ * _polyglot): dockerd reads the body as a tar from byte 0 and would take
+ * the config.json hidden in part 1, not part 2's archive. */
+static void polyglot(const char *bnd, const char *evil, const char *benign)
+{
+	char head[1024], rest[128];
+	size_t hl, start, evil_at;
+	unsigned sum = 0;
+
+	hl = (size_t)snprintf(head, sizeof(head), "--%s\r\nX-Pad: ", bnd);
+	memset(head + hl, 'a', 100 - hl);
+	snprintf(rest, sizeof(rest), "\r\nContent-Disposition: form-data; name=\"pad\"\r\n\r\n");
+	start = 512 + 100 + strlen(rest);
+	evil_at = (start + 300 + 511) / 512 * 512;
+	snprintf(head + 100, 60, "0000644 0000000 0000000 %011o 00000000000         0", (unsigned)(evil_at - 512));
+	memset(head + 157, 'a', 512 + 100 - 157);
+	for (int i = 0; i < 512; i++)
+		sum += (unsigned char)head[i];
+	char ck[9];
+	snprintf(ck, sizeof(ck), "%07o ", sum);
+	memcpy(head + 148, ck, 8);
+	blen = 0;
+	put(head, 612);
+	puts_(rest);
+	while (blen < evil_at)
+		puts_("p");
+	plugin_tar(evil);
+	put_tar();
+	puts_("\r\n--"); puts_(bnd); puts_("\r\nContent-Disposition: form-data; name=\"context\"; filename=\"p.tar\"\r\n\r\n");
+	plugin_tar(benign);
+	put_tar();
+	puts_("\r\n--"); puts_(bnd); puts_("--\r\n");
+}
+
+Test(inspect_multipart, plugin_create_refuses_tar_polyglot)
+{
+	const char *err;
+	struct sg_mp_part ps[4];
+	struct sg_tar_reader tr;
+	struct sg_tar_entry e;
+	bool saw_config = false;
+
+	polyglot("sg-0123", "{\"Network\":{\"Type\":\"host\"}}", "{}");
+	/* a valid envelope: two parts, only the second looks like an archive */
+	cr_assert_eq(read_all("sg-0123", ps, 4, &err), 2, "%s", err ? err : "");
+	cr_assert(!sg_mp_looks_archive(ps[0].data));
+	cr_assert(sg_mp_looks_archive(ps[1].data));
+	/* and a tar, read from byte 0, whose config.json is the evil one */
+	sg_tar_init(&tr, B(), &arena);
+	while (sg_tar_next(&tr, &e) == SG_TAR_ENTRY)
+		if (sg_slice_eq_cstr(e.name, "config.json"))
+			saw_config = sg_slice_eq_cstr(e.data, "{\"Network\":{\"Type\":\"host\"}}");
+	cr_assert(saw_config);
+	struct sg_inspect_result r = pcreate(MPCT, B());
+	cr_assert_eq(r.status, 403);
+	cr_assert_str_eq(r.knob, "plugin_create.multipart");
+	cr_assert_str_eq(r.reason, "multipart body is also a tar archive, which dockerd would read");
+	/* even when the hidden config would pass */
+	polyglot("sg-0123", "{}", "{}");
+	cr_assert_str_eq(pcreate(MPCT, B()).reason, "multipart body is also a tar archive, which dockerd would read");
 }
