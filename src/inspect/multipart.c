@@ -1,6 +1,7 @@
 /* inspect/multipart.c — bounded multipart/form-data reader (see multipart.h). */
 #include "inspect/multipart.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "inspect/text.h"
@@ -349,4 +350,61 @@ bool sg_mp_looks_gzip(sg_slice d)
 bool sg_mp_looks_archive(sg_slice d)
 {
 	return sg_mp_looks_gzip(d) || (d.len >= 262 && memcmp(d.ptr + 257, "ustar", 5) == 0);
+}
+
+/* ---- plugin archive part -------------------------------------------------- */
+
+bool sg_mp_go_tar_header(sg_slice body)
+{
+	const unsigned char *b = (const unsigned char *)body.ptr;
+	size_t lo = 148, hi = 156;
+	uint64_t want = 0, u = 0;
+	int64_t s = 0;
+
+	if (body.len < 512)
+		return false;
+	while (lo < hi && (b[lo] == ' ' || b[lo] == 0))
+		lo++;
+	while (hi > lo && (b[hi - 1] == ' ' || b[hi - 1] == 0))
+		hi--;
+	for (size_t i = lo; i < hi && b[i]; i++) {
+		if (b[i] < '0' || b[i] > '7')
+			return false;
+		want = want * 8 + (uint64_t)(b[i] - '0');
+	}
+	for (size_t i = 0; i < 512; i++) {
+		unsigned char c = (i >= 148 && i < 156) ? ' ' : b[i];
+		u += c;
+		s += (signed char)c;
+	}
+	return want == u || (int64_t)want == s;
+}
+
+bool sg_mp_archive_part(sg_slice ct, sg_slice body, sg_slice *archive, const char **why)
+{
+	struct sg_mp_reader mr;
+	struct sg_mp_part p;
+	enum sg_mp_status st;
+	sg_slice boundary;
+	size_t found = 0;
+
+	if (!sg_mp_boundary(ct, &boundary, why))
+		return false;
+	if (sg_mp_go_tar_header(body))
+		return mp_fail(why, "multipart body is also a tar archive, which dockerd would read");
+	sg_mp_init(&mr, body, boundary);
+	while ((st = sg_mp_next(&mr, &p)) == SG_MP_PART) {
+		if (!sg_mp_looks_archive(p.data))
+			continue;
+		if (sg_mp_looks_gzip(p.data))
+			return mp_fail(why, "multipart plugin archive part is compressed");
+		if (++found > 1)
+			return mp_fail(why, "multipart body has more than one archive part");
+		*archive = p.data;
+	}
+	if (st != SG_MP_END)
+		return mp_fail(why, mr.err);
+	if (!found)
+		return mp_fail(why, "multipart body has no archive part");
+	return true;
 }

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/slice.h"
 
@@ -78,5 +79,22 @@ enum sg_mp_status sg_mp_next(struct sg_mp_reader *r, struct sg_mp_part *p);
  * gzip magic (1f 8b), or "ustar" at offset 257. */
 bool sg_mp_looks_archive(sg_slice data);
 bool sg_mp_looks_gzip(sg_slice data);
+
+/* Would Go's archive/tar (dockerd) take the first 512 bytes of `body` as a
+ * header? Its gate: the checksum field (spaces and NULs trimmed, cut at a
+ * NUL, octal) equals the unsigned or signed sum of the block with that
+ * field read as spaces. */
+bool sg_mp_go_tar_header(sg_slice body);
+
+/* The archive part of a multipart/form-data upload whose receiver may read
+ * the raw body as a tar (dockerd's POST /plugins/create never parses the
+ * form: it reads the whole body as a tar from byte 0). False with *why (a
+ * static sentence) when: the boundary is bad; the body is also a tar
+ * (sg_mp_go_tar_header: a polyglot would be judged by one part and used as
+ * another); the envelope is malformed or does not close; no part or more
+ * than one part looks like an archive (Go's sockguard takes the first one
+ * holding a config.json: refused here); that part is gzip (no
+ * decompressor). The part must then be judged like a raw tar body. */
+bool sg_mp_archive_part(sg_slice content_type, sg_slice body, sg_slice *archive, const char **why);
 
 #endif

@@ -1,4 +1,4 @@
-/* inspect/plugin_create.c — POST /plugins/create?name=... (raw tar).
+/* inspect/plugin_create.c — POST /plugins/create?name=... (raw tar, or multipart).
  *
  * The body is a rootfs plus config.json; dockerd grants the plugin what
  * config.json asks for, so the privileges it implies are judged with the
@@ -8,17 +8,10 @@
  * must exist. Compressed bodies and anything the tar reader rejects are
  * denied.
  *
- * multipart/form-data: dockerd (20.10 and later) never parses the form for
- * this endpoint (httputils.ParseForm leaves a multipart body alone, so
- * r.FormValue("name") does not read it): it reads the whole body as a raw
- * tar from byte 0. So a body whose first block passes Go's archive/tar
- * header check is refused (a tar/multipart polyglot would otherwise be
- * judged by one part and installed from another). Then, as Go's sockguard,
- * the envelope is parsed (inspect/multipart.h; it must close) and the part
- * that looks like an archive by Go's test (gzip magic or "ustar" at 257)
- * goes through the raw-tar checks below. Go takes the first such part that
- * holds a config.json; here exactly one such part may exist, and it must
- * not be gzip. */
+ * multipart/form-data (the media type, any case): the one archive part
+ * sg_mp_archive_part() finds (inspect/multipart.h: the envelope must parse
+ * and close, and must not also be a tar, which is what dockerd reads) goes
+ * through the same checks; its refusals are plugin_create.multipart. */
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
 #include "inspect/multipart.h"
@@ -70,80 +63,15 @@ static bool pc_find_config(sg_slice body, struct sg_arena *a, sg_slice *cfg, str
 	return true;
 }
 
-#define PC_MP "plugin_create.multipart"
-
-/* Would Go's archive/tar (dockerd) take the first block of `body` as a
- * header? Its gate: the checksum field (spaces and NULs trimmed, cut at a
- * NUL, octal) equals the unsigned or the signed sum of the block with that
- * field read as spaces. */
-static bool pc_go_tar_header(sg_slice body)
-{
-	const unsigned char *b = (const unsigned char *)body.ptr;
-	size_t lo = 148, hi = 156;
-	uint64_t want = 0, u = 0;
-	int64_t s = 0;
-
-	if (body.len < 512)
-		return false;
-	while (lo < hi && (b[lo] == ' ' || b[lo] == 0))
-		lo++;
-	while (hi > lo && (b[hi - 1] == ' ' || b[hi - 1] == 0))
-		hi--;
-	for (size_t i = lo; i < hi && b[i]; i++) {
-		if (b[i] < '0' || b[i] > '7')
-			return false;
-		want = want * 8 + (uint64_t)(b[i] - '0');
-	}
-	for (size_t i = 0; i < 512; i++) {
-		unsigned char c = (i >= 148 && i < 156) ? ' ' : b[i];
-		u += c;
-		s += (signed char)c;
-	}
-	return want == u || (int64_t)want == s;
-}
-
-/* The one archive part of a multipart/form-data envelope, as a slice of
- * the body. */
+/* multipart/form-data: the archive part, as a slice of the body. */
 static bool pc_multipart(sg_slice ct, sg_slice body, sg_slice *archive, struct sg_inspect_result *out)
 {
-	struct sg_mp_reader mr;
-	struct sg_mp_part p;
-	enum sg_mp_status st;
-	sg_slice boundary;
-	const char *err;
-	size_t found = 0;
+	const char *why;
 
-	if (!sg_mp_boundary(ct, &boundary, &err)) {
-		sg_inspect_deny(out, 403, PC_MP, err);
-		return false;
-	}
-	if (pc_go_tar_header(body)) {
-		sg_inspect_deny(out, 403, PC_MP, "multipart body is also a tar archive, which dockerd would read");
-		return false;
-	}
-	sg_mp_init(&mr, body, boundary);
-	while ((st = sg_mp_next(&mr, &p)) == SG_MP_PART) {
-		if (!sg_mp_looks_archive(p.data))
-			continue;
-		if (sg_mp_looks_gzip(p.data)) {
-			sg_inspect_deny(out, 403, PC_MP, "multipart plugin archive part is compressed");
-			return false;
-		}
-		if (++found > 1) {
-			sg_inspect_deny(out, 403, PC_MP, "multipart body has more than one archive part");
-			return false;
-		}
-		*archive = p.data;
-	}
-	if (st != SG_MP_END) {
-		sg_inspect_deny(out, 403, PC_MP, mr.err);
-		return false;
-	}
-	if (!found) {
-		sg_inspect_deny(out, 403, PC_MP, "multipart body has no archive part");
-		return false;
-	}
-	return true;
+	if (sg_mp_archive_part(ct, body, archive, &why))
+		return true;
+	sg_inspect_deny(out, 403, "plugin_create.multipart", why);
+	return false;
 }
 
 /* Each element's string field `field` through privilege `priv`. */

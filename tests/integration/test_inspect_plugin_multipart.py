@@ -3,10 +3,11 @@ to the real dockerd.
 
 sockguard parses the envelope, takes the one part that carries the plugin
 archive and judges its config.json exactly as for a raw tar body. dockerd
-itself does not install plugins from a multipart body (its handler's
-r.FormValue("name") consumes the form, then it reads what is left as a
-tar), so the allow case only proves that dockerd received the request;
-the deny cases prove it never did.
+itself never parses the form on this endpoint: it reads the whole body as
+a tar from byte 0 (so a plain envelope fails there with "invalid tar
+header", and a body that is both an envelope and a tar installs the tar's
+config.json: sockguard refuses those). The allow case only proves that
+dockerd received the request; the deny cases prove it never did.
 """
 import http.client
 import io
@@ -96,8 +97,7 @@ def test_plugin_create_multipart_denied(docker_daemon, default, opened):
         d.http("no_boundary", opened, "POST", "/v1.41/plugins/create?name=sgi-mp4",
                _envelope(_plugin_tar(BASE)), content_type="multipart/form-data",
                reason="no boundary parameter", served_part="/plugins/create")
-        # A preamble dockerd's form parser chokes on (one line over its 4 KiB
-        # buffer) would leave the raw tar that follows to dockerd's tar reader.
+        # The preamble is bounded (1 KiB): nothing legitimate hides there.
         d.http("long_preamble", opened, "POST", "/v1.41/plugins/create?name=sgi-mp5",
                _envelope(_plugin_tar(BASE), preamble=b"A" * 4096 + host_net), content_type=CT,
                reason="preamble is too long", served_part="/plugins/create")

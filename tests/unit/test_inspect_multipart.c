@@ -545,3 +545,31 @@ Test(inspect_multipart, plugin_create_refuses_tar_polyglot)
 	polyglot("sg-0123", "{}", "{}");
 	cr_assert_str_eq(pcreate(MPCT, B()).reason, "multipart body is also a tar archive, which dockerd would read");
 }
+
+Test(inspect_multipart, go_tar_header_gate)
+{
+	plugin_tar("{}");
+	cr_assert(sg_mp_go_tar_header(sg_slice_make(tarbuf, tarlen)));
+	cr_assert(!sg_mp_go_tar_header(sg_slice_make(tarbuf, 511)));
+	envelope("tok");
+	cr_assert(!sg_mp_go_tar_header(B()));
+	/* a zero block is no header */
+	char z[512] = { 0 };
+	cr_assert(!sg_mp_go_tar_header(sg_slice_make(z, sizeof(z))));
+	/* checksum field cut at an inner NUL, as Go's parseString */
+	memcpy(tarbuf + 154, "\0" "7", 2);	/* "0nnnnn\0" + "7": Go reads "0nnnnn" */
+	tarbuf[155] = '7';
+	cr_assert(sg_mp_go_tar_header(sg_slice_make(tarbuf, tarlen)));
+	/* unsigned or signed sum: 8 spaces (256) + 0xff (255 / -1) + 'a' (97) */
+	memset(z, 0, sizeof(z));
+	z[0] = (char)0xff;
+	z[1] = 'a';
+	memcpy(z + 148, "0001140 ", 8);	/* 608 unsigned */
+	cr_assert(sg_mp_go_tar_header(sg_slice_make(z, sizeof(z))));
+	memcpy(z + 148, "0000540 ", 8);	/* 352 signed */
+	cr_assert(sg_mp_go_tar_header(sg_slice_make(z, sizeof(z))));
+	memcpy(z + 148, "0000541 ", 8);
+	cr_assert(!sg_mp_go_tar_header(sg_slice_make(z, sizeof(z))));
+	memcpy(z + 148, "00005x0 ", 8);
+	cr_assert(!sg_mp_go_tar_header(sg_slice_make(z, sizeof(z))));
+}
