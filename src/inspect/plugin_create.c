@@ -1,14 +1,20 @@
-/* inspect/plugin_create.c — POST /plugins/create?name=... (raw tar).
+/* inspect/plugin_create.c — POST /plugins/create?name=... (raw tar, or multipart).
  *
  * The body is a rootfs plus config.json; dockerd grants the plugin what
  * config.json asks for, so the privileges it implies are judged with the
  * same policy as plugin pull: Network.Type host, IpcHost, PidHost, Mounts[]
  * Source, Linux.AllowAllDevices, Linux.Devices[].Path and
  * Linux.Capabilities. Exactly one top-level config.json (after cleaning)
- * must exist. multipart/form-data uploads, compressed bodies and anything
- * the tar reader rejects are denied (the multipart parser is not written). */
+ * must exist. Compressed bodies and anything the tar reader rejects are
+ * denied.
+ *
+ * multipart/form-data (the media type, any case): the one archive part
+ * sg_mp_archive_part() finds (inspect/multipart.h: the envelope must parse
+ * and close, and must not also be a tar, which is what dockerd reads) goes
+ * through the same checks; its refusals are plugin_create.multipart. */
 #include "inspect/inspectors.h"
 #include "inspect/jfield.h"
+#include "inspect/multipart.h"
 #include "inspect/tar.h"
 #include "inspect/tar_stream.h"
 #include "inspect/text.h"
@@ -55,9 +61,11 @@ static void pc_data(struct sg_tar_stream *ts, sg_slice data)
 
 static void pc_begin(struct sg_tar_stream *ts)
 {
-	sg_slice ct = ts->req->content_type;
-	if (sg_eq_ci(sg_trim(sg_slice_make(ct.ptr, ct.len > 19 ? 19 : ct.len)), "multipart/form-data"))
-		sg_tar_deny(ts, 403, PC "privileges", "multipart plugin uploads cannot be inspected yet; denied");
+	/* a multipart envelope is unwrapped by sg_inspect_plugin_create() on
+	 * the whole body; ring/tar_spool.c never streams one (fail closed if
+	 * it ever did) */
+	if (sg_mp_is_form_data(ts->req->content_type))
+		sg_tar_deny(ts, 403, "plugin_create.multipart", "a multipart plugin upload cannot be walked as a tar stream");
 }
 
 static void pc_judge(const struct sg_plugin_settings *ps, sg_slice cfgtext, struct sg_arena *a,
@@ -73,6 +81,17 @@ static void pc_end(struct sg_tar_stream *ts, bool ok)
 }
 
 const struct sg_tar_ops sg_tar_plugin_ops = { .begin = pc_begin, .entry = pc_entry, .data = pc_data, .end = pc_end };
+
+/* multipart/form-data: the archive part, as a slice of the body. */
+static bool pc_multipart(sg_slice ct, sg_slice body, sg_slice *archive, struct sg_inspect_result *out)
+{
+	const char *why;
+
+	if (sg_mp_archive_part(ct, body, archive, &why))
+		return true;
+	sg_inspect_deny(out, 403, "plugin_create.multipart", why);
+	return false;
+}
 
 /* Each element's string field `field` through privilege `priv`. */
 static bool pc_each(const struct sg_plugin_settings *ps, sg_json arr, const char *field, const char *priv,
@@ -124,6 +143,16 @@ static bool pc_linux(const struct sg_plugin_settings *ps, sg_json cfg, struct sg
 void sg_inspect_plugin_create(const struct sg_inspect_settings *s, const struct sg_inspect_request *req,
 			      sg_slice body, struct sg_arena *a, struct sg_inspect_result *out)
 {
+	if (sg_mp_is_form_data(req->content_type)) {
+		/* the archive part of the envelope, judged like a raw tar upload */
+		struct sg_inspect_request tr = *req;
+		sg_inspect_allow(out);
+		if (!pc_multipart(req->content_type, body, &body, out))
+			return;
+		tr.content_type = SG_SLICE_LIT("application/x-tar");
+		sg_tar_inspect_whole(SG_INSPECT_PLUGIN_CREATE, s, &tr, body, a, out);
+		return;
+	}
 	sg_tar_inspect_whole(SG_INSPECT_PLUGIN_CREATE, s, req, body, a, out);
 }
 

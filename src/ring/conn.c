@@ -1023,8 +1023,13 @@ static void inspect_body(struct sg_worker *w, struct sg_conn *c)
 		goto pump;
 	}
 	/* The inspector decodes into the same arena: never let the body take
-	 * the scratch it needs (a chunked body reserves the whole limit). */
-	if (cap + sg_inspect_arena_scratch(w, x->arena) > sg_arena_left(x->arena)) {
+	 * the scratch it needs. A chunked body reserves what the arena can hold
+	 * beside that scratch; more is refused (413) as it arrives. */
+	size_t scratch = sg_inspect_arena_scratch(w, x->arena), left = sg_arena_left(x->arena);
+	uint64_t room = left > scratch ? left - scratch : 0;
+	if (x->req.framing != SG_FRAME_LENGTH && cap > room)
+		cap = room;
+	if (cap > room) {
 		respond_too_large(w, c);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "inspect/multipart.h"
 #include "inspect/tar_stream.h"
 #include "policy/publish.h"
 #include "ring/conn.h"
@@ -13,6 +14,9 @@
 
 bool sg_tar_spool_wanted(const struct sg_reqctx *x)
 {
+	/* a multipart plugin upload is unwrapped on the whole buffer (big arena) */
+	if (x->verdict.inspector == SG_INSPECT_PLUGIN_CREATE && sg_mp_is_form_data(x->req.content_type))
+		return false;
 	return x->verdict.kind == SG_VERDICT_INSPECT && !x->verdict.exec_lookup &&
 	       sg_tar_streamed((enum sg_inspector_id)x->verdict.inspector);
 }
