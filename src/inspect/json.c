@@ -119,16 +119,11 @@ struct idx_slot {
 	uint16_t dup;		/* the class has more than one key */
 };
 
-struct idx_member {
-	sg_slice key;
-	sg_json val;
-};
-
 struct idx {
 	sg_json obj;		/* which object (the bytes of its sg_json) */
 	uint64_t gen;		/* valid while equal to idx_state.gen */
 	struct idx_slot *slot;	/* NULL: this object is walked */
-	struct idx_member *mem;
+	struct sg_json_member *mem;
 	uint32_t mask;
 };
 
@@ -176,59 +171,100 @@ static inline int fold_next(const unsigned char *k, size_t len, size_t *i)
 	return -1;
 }
 
-/* Hash of a folded form, fed one byte at a time, mixed eight at a time. */
+/* Hash of a folded form: its bytes in 8-byte words (the last one padded
+ * with zeros), each mixed in turn, then the length. Words are loaded with
+ * memcpy on both paths below, so they agree whatever the byte order. */
 #define FH_MUL 0x9E3779B97F4A7C15ull
+#define FH_HIGH 0x8080808080808080ull
 
-struct fold_hash {
-	uint64_t h, w;
-	size_t n;
-};
-
-static inline void fh_put(struct fold_hash *f, unsigned c)
+/* Upper-case eight ASCII bytes (each < 0x80) at once. */
+static inline uint64_t upcase8(uint64_t w)
 {
-	f->w = (f->w << 8) | c;
-	if ((++f->n & 7) == 0) {
-		f->h = (f->h ^ f->w) * FH_MUL;
-		f->h ^= f->h >> 29;
-		f->w = 0;
-	}
+	uint64_t ge_a = w + 0x1f1f1f1f1f1f1f1full;	/* high bit set where byte >= 'a' */
+	uint64_t gt_z = w + 0x0505050505050505ull;	/* ... where byte > 'z' */
+	return w ^ ((ge_a & ~gt_z & FH_HIGH) >> 2);
 }
 
-static inline uint32_t fh_end(const struct fold_hash *f)
+static inline uint64_t fh_mix(uint64_t h, uint64_t w)
 {
-	uint64_t h = (f->h ^ f->w ^ ((uint64_t)f->n << 56)) * FH_MUL;
+	h = (h ^ w) * FH_MUL;
+	return h ^ (h >> 29);
+}
+
+static inline uint32_t fh_end(uint64_t h, size_t len)
+{
+	h = (h ^ len) * FH_MUL;
 	return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
+/* The last 1..7 bytes as a word, as memcpy would load them zero-padded (no
+ * memcpy call: a short variable copy into a stack word stalls the load). */
+static inline uint64_t load_tail(const unsigned char *p, size_t n)
+{
+	uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	for (size_t k = 0; k < n; k++)
+		w |= (uint64_t)p[k] << (56 - 8 * k);
+#else
+	for (size_t k = 0; k < n; k++)
+		w |= (uint64_t)p[k] << (8 * k);
+#endif
+	return w;
+}
+
+/* Hash of ASCII bytes upper-cased. False (no hash) if one is >= 0x80. */
+static inline bool hash_ascii(const unsigned char *p, size_t len, uint32_t *hash)
+{
+	uint64_t h = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (w & FH_HIGH)
+			return false;
+		h = fh_mix(h, upcase8(w));
+	}
+	if (i < len) {
+		w = load_tail(p + i, len - i);
+		if (w & FH_HIGH)
+			return false;
+		h = fh_mix(h, upcase8(w));
+	}
+	*hash = fh_end(h, len);
+	return true;
 }
 
 /* False when the key matches no field name. */
 static bool hash_key(sg_slice key, uint32_t *hash)
 {
 	const unsigned char *k = (const unsigned char *)key.ptr;
-	struct fold_hash f = { 0, 0, 0 };
+	unsigned char buf[8];
+	uint64_t h = 0, w;
+	size_t i = 0, n = 0;
 
-	for (size_t i = 0; i < key.len;) {
+	if (hash_ascii(k, key.len, hash))
+		return true;
+	/* Non-ASCII: fold character by character into words. */
+	while (i < key.len) {
 		int c = fold_next(k, key.len, &i);
 		if (c < 0)
 			return false;
-		fh_put(&f, (unsigned)c);
+		buf[n++ & 7] = (unsigned char)c;
+		if ((n & 7) == 0) {
+			memcpy(&w, buf, 8);
+			h = fh_mix(h, w);
+		}
 	}
-	*hash = fh_end(&f);
+	if (n & 7)
+		h = fh_mix(h, load_tail(buf, n & 7));
+	*hash = fh_end(h, n);
 	return true;
 }
 
-/* False when the field name matches no key. */
+/* False when the field name matches no key (a byte >= 0x80 in it). */
 static bool hash_field(const char *field, uint32_t *hash)
 {
-	struct fold_hash f = { 0, 0, 0 };
-
-	for (const unsigned char *p = (const unsigned char *)field; *p; p++) {
-		unsigned c = *p;
-		if (c >= 0x80)
-			return false;
-		fh_put(&f, (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : c);
-	}
-	*hash = fh_end(&f);
-	return true;
+	return hash_ascii((const unsigned char *)field, strlen(field), hash);
 }
 
 /* Do two (foldable) keys fold to the same form? */
@@ -259,25 +295,17 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 {
 	size_t cap = IDX_MIN_CAP, mark = idx_st.used, budget = 8 * n + 64, ord = 0;
 	unsigned collisions = 0;
-	struct sg_json_it it;
-	sg_slice key;
-	sg_json val;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	struct idx_slot *slot = idx_alloc(cap * sizeof(*slot));
-	struct idx_member *mem = idx_alloc(n * sizeof(*mem));
-	if (!slot || !mem)
+	struct sg_json_member *mem = idx_alloc(n * sizeof(*mem));
+	if (!slot || !mem || sg_json_obj_read(obj, mem, n) != n)
 		goto walk;
 	memset(slot, 0, cap * sizeof(*slot));
-	sg_json_obj_begin(obj, &it);
-	for (; sg_json_obj_next(&it, &key, &val); ord++) {
+	for (; ord < n; ord++) {
 		uint32_t h;
-		if (ord >= n)
-			goto walk;
-		mem[ord].key = key;
-		mem[ord].val = val;
-		if (!hash_key(key, &h))
+		if (!hash_key(mem[ord].key, &h))
 			continue;
 		for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
 			struct idx_slot *s = &slot[i];
@@ -290,7 +318,7 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 			}
 			if (s->hash != h)
 				continue;
-			if (fold_equal(mem[s->ord1 - 1].key, key)) {
+			if (fold_equal(mem[s->ord1 - 1].key, mem[ord].key)) {
 				s->dup = 1;
 				break;
 			}
@@ -298,8 +326,6 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 				goto walk;
 		}
 	}
-	if (ord != n)
-		goto walk;
 	x->slot = slot;
 	x->mem = mem;
 	x->mask = (uint32_t)(cap - 1);
@@ -310,29 +336,40 @@ walk:
 	return false;
 }
 
-/* obj's index, built on first use; NULL when obj is to be walked. obj must
- * be an object. */
-static const struct idx *idx_of(sg_json obj)
+/* Where obj's directory entry is or would go (NULL: directory full). */
+static struct idx *idx_slot_for(sg_json obj)
 {
-	if (idx_st.gen == 0)
-		return NULL;
-	size_t n = sg_json_obj_count_hint(obj);
-	if (n < SG_JSON_INDEX_MIN_KEYS || n > SG_JSON_INDEX_MAX_KEYS)
-		return NULL;
 	uint64_t h = (obj.opaque[0] ^ obj.opaque[1]) * FH_MUL;
+
 	h ^= h >> 32;
 	for (size_t p = 0; p < SG_JSON_INDEX_OBJECTS; p++) {
 		struct idx *x = &idx_st.dir[(h + p) & (SG_JSON_INDEX_OBJECTS - 1)];
-		if (x->gen != idx_st.gen) {
-			x->gen = idx_st.gen;
-			x->obj = obj;
-			x->slot = NULL;
-			return idx_build(x, obj, n) ? x : NULL;
-		}
-		if (memcmp(&x->obj, &obj, sizeof(obj)) == 0)
-			return x->slot ? x : NULL;
+		if (x->gen != idx_st.gen || memcmp(&x->obj, &obj, sizeof(obj)) == 0)
+			return x;
 	}
-	return NULL;	/* the directory is full for this document */
+	return NULL;
+}
+
+/* obj's index, built on its first lookup. *is_obj false: obj is not an
+ * object. NULL: obj is to be walked. */
+static const struct idx *idx_of(sg_json obj, bool *is_obj)
+{
+	struct idx *x = idx_st.gen ? idx_slot_for(obj) : NULL;
+
+	*is_obj = true;
+	if (x && x->gen == idx_st.gen)	/* seen: only objects get entries */
+		return x->slot ? x : NULL;
+	size_t n = sg_json_obj_count_hint(obj);
+	if (n == SIZE_MAX) {
+		*is_obj = false;
+		return NULL;
+	}
+	if (!x || n < SG_JSON_INDEX_MIN_KEYS || n > SG_JSON_INDEX_MAX_KEYS)
+		return NULL;
+	x->gen = idx_st.gen;
+	x->obj = obj;
+	x->slot = NULL;
+	return idx_build(x, obj, n) ? x : NULL;
 }
 
 /* The slot of the class `field` names, or NULL. */
@@ -353,9 +390,11 @@ static const struct idx_slot *idx_find(const struct idx *x, const char *field)
 
 enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
 {
-	if (sg_json_type_of(obj) != SG_JSON_OBJECT)
+	bool is_obj;
+	const struct idx *x = idx_of(obj, &is_obj);
+
+	if (!is_obj)
 		return SG_JSON_ETYPE;
-	const struct idx *x = idx_of(obj);
 	if (!x)
 		return sg_json_get_linear(obj, field, out);
 	const struct idx_slot *s = idx_find(x, field);
@@ -367,9 +406,11 @@ enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out)
 
 enum sg_json_err sg_json_first_field(sg_json obj, const char *const *fields, size_t n, size_t *which)
 {
-	if (sg_json_type_of(obj) != SG_JSON_OBJECT)
+	bool is_obj;
+	const struct idx *x = idx_of(obj, &is_obj);
+
+	if (!is_obj)
 		return SG_JSON_ETYPE;
-	const struct idx *x = idx_of(obj);
 	if (!x)
 		return sg_json_first_field_linear(obj, fields, n, which);
 	unsigned best = 0;	/* ord1 of the earliest matching class; 0: none */

@@ -16,8 +16,19 @@ extern "C" {
 void sg_json_index_invalidate(void);
 
 /* json_shim.cc: the member count simdjson keeps on the tape (saturates at
- * 0xFFFFFF), O(1). `v` must be an object. */
+ * 0xFFFFFF), O(1); SIZE_MAX when `v` is not an object. */
 size_t sg_json_obj_count_hint(sg_json v);
+
+/* One member of an object. */
+struct sg_json_member {
+	sg_slice key;
+	sg_json val;
+};
+
+/* json_shim.cc: the members of object `v` in document order into
+ * m[0..cap). Returns how many there are (if more than cap, only cap were
+ * written; stops counting at cap + 1). `v` must be an object. */
+size_t sg_json_obj_read(sg_json v, struct sg_json_member *m, size_t cap);
 
 #ifdef __cplusplus
 }

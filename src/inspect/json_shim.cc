@@ -258,6 +258,22 @@ extern "C" size_t sg_json_obj_count_hint(sg_json v)
 {
 	dom::object obj;
 	if (unwrap(v).get_object().get(obj) != simdjson::SUCCESS)
-		return 0;
+		return SIZE_MAX;
 	return obj.size();
+}
+
+extern "C" size_t sg_json_obj_read(sg_json v, struct sg_json_member *m, size_t cap)
+{
+	dom::object obj;
+	if (unwrap(v).get_object().get(obj) != simdjson::SUCCESS)
+		return 0;
+	size_t n = 0;
+	for (auto it = obj.begin(); it != obj.end(); ++it, n++) {
+		if (n == cap)
+			return cap + 1;
+		std::string_view k = it.key();
+		m[n].key = sg_slice_make(k.data(), k.size());
+		m[n].val = wrap(it.value());
+	}
+	return n;
 }
