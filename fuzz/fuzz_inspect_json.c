@@ -48,7 +48,7 @@ static void init_once(void)
 static const char *const probe_fields[] = {
 	"Image", "User", "Labels", "HostConfig", "Privileged", "SecurityOpt", "MaskedPaths",
 	"KernelMemory", "Binds", "Mounts", "Type", "Source", "Name", "Cmd", "Env", "s", "k", "S",
-	"K", "Ks", "sk", "", "Cpuset", "CpusetCpus", "\xc5\xbf" "ecurityOpt",
+	"K", "Ks", "sk", "", "Cpuset", "CpusetCpus", "\305\277ecurityOpt",	/* U+017F + "ecurityOpt" */
 };
 #define NPROBE (sizeof(probe_fields) / sizeof(probe_fields[0]))
 

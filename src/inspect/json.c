@@ -124,6 +124,7 @@ struct idx {
 	uint64_t gen;		/* valid while equal to idx_state.gen */
 	struct idx_slot *slot;	/* NULL: this object is walked */
 	struct sg_json_member *mem;
+	uint64_t lens;		/* len_bit() of every folded key length */
 	uint32_t mask;
 };
 
@@ -234,14 +235,15 @@ static inline bool hash_ascii(const unsigned char *p, size_t len, uint32_t *hash
 	return true;
 }
 
-/* False when the key matches no field name. */
-static bool hash_key(sg_slice key, uint32_t *hash)
+/* False when the key matches no field name. *flen: the folded length. */
+static bool hash_key(sg_slice key, uint32_t *hash, size_t *flen)
 {
 	const unsigned char *k = (const unsigned char *)key.ptr;
 	unsigned char buf[8];
 	uint64_t h = 0, w;
 	size_t i = 0, n = 0;
 
+	*flen = key.len;
 	if (hash_ascii(k, key.len, hash))
 		return true;
 	/* Non-ASCII: fold character by character into words. */
@@ -258,14 +260,12 @@ static bool hash_key(sg_slice key, uint32_t *hash)
 	if (n & 7)
 		h = fh_mix(h, load_tail(buf, n & 7));
 	*hash = fh_end(h, n);
+	*flen = n;
 	return true;
 }
 
-/* False when the field name matches no key (a byte >= 0x80 in it). */
-static bool hash_field(const char *field, uint32_t *hash)
-{
-	return hash_ascii((const unsigned char *)field, strlen(field), hash);
-}
+/* Bit of a folded length in idx.lens. */
+static inline uint64_t len_bit(size_t len) { return 1ull << (len < 63 ? len : 63); }
 
 /* Do two (foldable) keys fold to the same form? */
 static bool fold_equal(sg_slice a, sg_slice b)
@@ -295,6 +295,7 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 {
 	size_t cap = IDX_MIN_CAP, mark = idx_st.used, budget = 8 * n + 64, ord = 0;
 	unsigned collisions = 0;
+	uint64_t lens = 0;
 
 	while (cap < 2 * n)
 		cap *= 2;
@@ -305,8 +306,10 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 	memset(slot, 0, cap * sizeof(*slot));
 	for (; ord < n; ord++) {
 		uint32_t h;
-		if (!hash_key(mem[ord].key, &h))
+		size_t flen;
+		if (!hash_key(mem[ord].key, &h, &flen))
 			continue;
+		lens |= len_bit(flen);
 		for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
 			struct idx_slot *s = &slot[i];
 			if (budget-- == 0)
@@ -329,6 +332,7 @@ static bool idx_build(struct idx *x, sg_json obj, size_t n)
 	x->slot = slot;
 	x->mem = mem;
 	x->mask = (uint32_t)(cap - 1);
+	x->lens = lens;
 	idx_st.built++;
 	return true;
 walk:
@@ -375,9 +379,11 @@ static const struct idx *idx_of(sg_json obj, bool *is_obj)
 /* The slot of the class `field` names, or NULL. */
 static const struct idx_slot *idx_find(const struct idx *x, const char *field)
 {
+	size_t len = strlen(field);
 	uint32_t h;
 
-	if (!hash_field(field, &h))
+	/* No key of that folded length, or a byte >= 0x80: no key matches. */
+	if (!(x->lens & len_bit(len)) || !hash_ascii((const unsigned char *)field, len, &h))
 		return NULL;
 	for (size_t i = h & x->mask;; i = (i + 1) & x->mask) {
 		const struct idx_slot *s = &x->slot[i];
