@@ -106,9 +106,10 @@ enum sg_json_err sg_json_first_field_linear(sg_json obj, const char *const *fiel
  * arena: the lookup API has no arena, and an index in an arena could be
  * overwritten by an sg_arena_rewind between two lookups). Building gives up
  * and leaves the object to the linear walk when the block is full, when the
- * object has too many members, or when probing takes more than 8 steps per
- * member or meets more than 4 true hash collisions (keys built to collide
- * cost no more than the walk they replace). */
+ * object has too many members, or when inserting its keys takes more than
+ * 8 probe steps per member (plus 64) or meets more than 4 true hash
+ * collisions; a lookup probes at most one cluster of the table. So keys
+ * built to collide cost no more than the walk they replace. */
 
 #define IDX_MIN_CAP 16u
 #define IDX_MAX_COLLISIONS 4
@@ -173,8 +174,9 @@ static inline int fold_next(const unsigned char *k, size_t len, size_t *i)
 }
 
 /* Hash of a folded form: its bytes in 8-byte words (the last one padded
- * with zeros), each mixed in turn, then the length. Words are loaded with
- * memcpy on both paths below, so they agree whatever the byte order. */
+ * with zeros), each mixed in turn, then the length. The ASCII path and the
+ * folding path below build the same words (memcpy for whole words,
+ * load_tail for the rest), so they agree whatever the byte order. */
 #define FH_MUL 0x9E3779B97F4A7C15ull
 #define FH_HIGH 0x8080808080808080ull
 
@@ -262,6 +264,12 @@ static bool hash_key(sg_slice key, uint32_t *hash, size_t *flen)
 	*hash = fh_end(h, n);
 	*flen = n;
 	return true;
+}
+
+bool sg_json_fold_hash(sg_slice key, uint32_t *hash)
+{
+	size_t flen;
+	return hash_key(key, hash, &flen);
 }
 
 /* Bit of a folded length in idx.lens. */

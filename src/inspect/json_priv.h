@@ -15,6 +15,10 @@ extern "C" {
  * it touches the parser, so no index outlives the document it describes). */
 void sg_json_index_invalidate(void);
 
+/* json.c: the index's 32-bit hash of a key's folded form; false when the
+ * key matches no field name. For tests that build colliding keys. */
+bool sg_json_fold_hash(sg_slice key, uint32_t *hash);
+
 /* json_shim.cc: the member count simdjson keeps on the tape (saturates at
  * 0xFFFFFF), O(1); SIZE_MAX when `v` is not an object. */
 size_t sg_json_obj_count_hint(sg_json v);

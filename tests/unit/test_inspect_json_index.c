@@ -3,14 +3,15 @@
  * sg_json_first_field vs sg_json_first_field_linear): random objects whose
  * keys mix case, U+017F and U+212A (raw and \u-escaped), other non-ASCII
  * look-alikes, \u escapes of ASCII, empty and NUL-bearing keys, and
- * duplicates under folding; then the bounds (size, pool, directory) and
- * re-parsing. */
+ * duplicates under folding; then the bounds (size, pool, directory),
+ * re-parsing, and keys built to collide in the index's hash. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
 #include "inspect/json.h"
+#include "inspect/json_priv.h"
 
 static struct sg_arena arena;
 
@@ -395,4 +396,122 @@ Test(inspect_json_index, top_level_host_config_names_the_earliest_key)
 	cr_assert_eq(r.status, 403);
 	cr_assert_str_eq(r.knob, "container_create.top_level_host_config");
 	cr_assert(strstr(r.reason, "PidsLimit"), "%s", r.reason);
+}
+
+/* ---- keys built to collide ---------------------------------------------- */
+
+struct hk {
+	uint32_t h;
+	uint32_t i;
+};
+
+static int hk_cmp(const void *a, const void *b)
+{
+	const struct hk *x = a, *y = b;
+	return x->h < y->h ? -1 : x->h > y->h ? 1 : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+#define KEYLEN 10
+
+static void gen_key(uint32_t i, char k[KEYLEN + 1])
+{
+	uint64_t x = (uint64_t)i * 0x9E3779B97F4A7C15ull + 1;
+	for (int j = 0; j < KEYLEN; j++) {
+		k[j] = (char)('a' + x % 26);
+		x /= 26;
+		if (x == 0)
+			x = (uint64_t)i * 0xD6E8FEB86659FD93ull + (uint64_t)j + 7;
+	}
+	k[KEYLEN] = '\0';
+}
+
+/* An object of `pairs` pairs of distinct keys with equal 32-bit hashes
+ * (found by the birthday bound) plus fillers: up to 4 true collisions are
+ * indexed and still answer right, more leave the object to the walk. */
+static void collision_object(size_t pairs, struct buf *o, char (*names)[KEYLEN + 1], size_t *nnames)
+{
+	enum { N = 1u << 19 };
+	static struct hk hs[N];
+	char k[KEYLEN + 1];
+	size_t found = 0;
+
+	for (uint32_t i = 0; i < N; i++) {
+		gen_key(i, k);
+		cr_assert(sg_json_fold_hash(sg_slice_cstr(k), &hs[i].h));
+		hs[i].i = i;
+	}
+	qsort(hs, N, sizeof(hs[0]), hk_cmp);
+	o->n = 0;
+	putc_(o, '{');
+	*nnames = 0;
+	for (size_t i = 1; i < N && found < pairs; i++) {
+		char a[KEYLEN + 1], b[KEYLEN + 1];
+		if (hs[i].h != hs[i - 1].h)
+			continue;
+		gen_key(hs[i - 1].i, a);
+		gen_key(hs[i].i, b);
+		if (strcmp(a, b) == 0)
+			continue;
+		char m[64];
+		snprintf(m, sizeof(m), "%s\"%s\":%zu,\"%s\":%zu", found ? "," : "", a, 2 * found, b, 2 * found + 1);
+		put(o, m);
+		memcpy(names[(*nnames)++], a, sizeof(a));
+		memcpy(names[(*nnames)++], b, sizeof(b));
+		found++;
+	}
+	cr_assert_eq(found, pairs, "only %zu colliding pairs among %u keys", found, (unsigned)N);
+	put(o, ",\"Filler1\":1,\"Filler2\":2}");
+}
+
+Test(inspect_json_index, true_hash_collisions)
+{
+	static struct buf o;
+	static char names[16][KEYLEN + 1];
+	size_t nn;
+	sg_json root;
+
+	for (size_t pairs = 4; pairs <= 5; pairs++) {
+		collision_object(pairs, &o, names, &nn);
+		parse_ok(&o, &root);
+		for (size_t i = 0; i < nn; i++) {
+			char up[KEYLEN + 1];
+			for (size_t j = 0; j <= KEYLEN; j++)
+				up[j] = (char)((names[i][j] >= 'a' && names[i][j] <= 'z') ? names[i][j] - 32 : names[i][j]);
+			same_get(root, up);
+			same_get(root, names[i]);
+		}
+		same_get(root, "filler2");
+		cr_assert_eq(sg_json_index_count(), pairs <= 4 ? 1u : 0u, "%zu colliding pairs", pairs);
+	}
+}
+
+/* Every key in one bucket: inserting them would take O(n^2) probes, so
+ * the build gives up and the object is walked. */
+Test(inspect_json_index, one_bucket_keys_are_walked)
+{
+	static struct buf o;
+	char k[KEYLEN + 1], m[64];
+	size_t n = 0;
+	const uint32_t mask = 2 * SG_JSON_INDEX_MAX_KEYS - 1;	/* the table size for MAX_KEYS members */
+	sg_json root;
+	uint32_t h, want = UINT32_MAX;
+
+	o.n = 0;
+	putc_(&o, '{');
+	for (uint32_t i = 0; n < SG_JSON_INDEX_MAX_KEYS; i++) {
+		gen_key(i, k);
+		cr_assert(sg_json_fold_hash(sg_slice_cstr(k), &h));
+		if (want == UINT32_MAX)
+			want = h & mask;
+		if ((h & mask) != want)
+			continue;
+		snprintf(m, sizeof(m), "%s\"%s\":%zu", n ? "," : "", k, n);
+		put(&o, m);
+		n++;
+	}
+	putc_(&o, '}');
+	parse_ok(&o, &root);
+	same_get(root, "nothere");
+	same_get(root, k);
+	cr_assert_eq(sg_json_index_count(), 0);
 }
