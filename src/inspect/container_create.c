@@ -52,23 +52,21 @@ static const char *const cc_hostconfig_fields[] = {
 
 static bool cc_no_top_level_hostconfig(struct cc_ctx *c)
 {
-	struct sg_json_it it;
-	sg_slice key;
-	sg_json val;
+	size_t i;
+	enum sg_json_err e = sg_json_first_field(c->root, cc_hostconfig_fields,
+						 sizeof(cc_hostconfig_fields) / sizeof(cc_hostconfig_fields[0]), &i);
 
-	sg_json_obj_begin(c->root, &it);
-	while (sg_json_obj_next(&it, &key, &val)) {
-		for (size_t i = 0; i < sizeof(cc_hostconfig_fields) / sizeof(cc_hostconfig_fields[0]); i++) {
-			if (!sg_json_key_matches(key, cc_hostconfig_fields[i]))
-				continue;
-			sg_inspect_denyf(c->out, c->a, 403, CC "top_level_host_config",
-					 "HostConfig fields at the top level of the body are not accepted",
-					 "HostConfig field %s at the top level of the body (legacy API form) is not accepted",
-					 cc_hostconfig_fields[i]);
-			return false;
-		}
+	if (e == SG_JSON_ENOTFOUND)
+		return true;
+	if (e != SG_JSON_OK) {
+		sg_jdeny(e, c->out);
+		return false;
 	}
-	return true;
+	sg_inspect_denyf(c->out, c->a, 403, CC "top_level_host_config",
+			 "HostConfig fields at the top level of the body are not accepted",
+			 "HostConfig field %s at the top level of the body (legacy API form) is not accepted",
+			 cc_hostconfig_fields[i]);
+	return false;
 }
 
 /* ---- namespaces and the unconditional denials ------------------------ */

@@ -92,8 +92,39 @@ bool sg_json_obj_next(struct sg_json_it *it, sg_slice *key, sg_json *val);
 size_t sg_json_obj_len(sg_json v);			/* 0 unless OBJECT */
 
 /* Go-style struct field lookup (see above). `field` is an ASCII name.
- * Returns OK, ENOTFOUND, EDUP, or ETYPE when `obj` is not an object. */
+ * Returns OK, ENOTFOUND, EDUP (then *out is the first match), or ETYPE when
+ * `obj` is not an object.
+ *
+ * Cost: an object with SG_JSON_INDEX_MIN_KEYS..SG_JSON_INDEX_MAX_KEYS
+ * members is read once, on its first lookup, into a per-thread index (each
+ * key folded and hashed once, keys that fold alike grouped and flagged as
+ * duplicates); later lookups on it are a hash probe plus one
+ * sg_json_key_matches. Smaller objects, larger ones, and objects met after
+ * the per-thread budget is spent (SG_JSON_INDEX_POOL bytes, SG_JSON_INDEX_OBJECTS
+ * objects per document) are walked key by key, as sg_json_get_linear does.
+ * The index lives in static per-thread memory, not in an arena, and is
+ * dropped by the next sg_json_parse() on the thread. */
 enum sg_json_err sg_json_get(sg_json obj, const char *field, sg_json *out);
+
+#define SG_JSON_INDEX_MIN_KEYS 8
+#define SG_JSON_INDEX_MAX_KEYS 256
+#define SG_JSON_INDEX_OBJECTS 32
+#define SG_JSON_INDEX_POOL (32u << 10)
+
+/* Which of `fields` (n ASCII names) does the earliest key of `obj`, in
+ * document order, match? *which is its position in `fields` (the lowest one
+ * if that key matches several). Returns OK, ENOTFOUND, or ETYPE when `obj`
+ * is not an object. Duplicates are not an error here. Uses the index. */
+enum sg_json_err sg_json_first_field(sg_json obj, const char *const *fields, size_t n, size_t *which);
+
+/* The reference lookups: a walk over every member per call, no index.
+ * sg_json_get and sg_json_first_field must return exactly what these return
+ * (the unit and fuzz tests compare them); inspectors should not call them. */
+enum sg_json_err sg_json_get_linear(sg_json obj, const char *field, sg_json *out);
+enum sg_json_err sg_json_first_field_linear(sg_json obj, const char *const *fields, size_t n, size_t *which);
+
+/* Objects indexed since the last sg_json_parse() on this thread (tests). */
+size_t sg_json_index_count(void);
 
 /* Exact (byte-wise) map-key lookup, for Go map[string]T fields whose keys
  * are data, not field names. Duplicates are EDUP. */

@@ -16,6 +16,7 @@ extern "C" {
 #include "base/slice.h"
 }
 #include "inspect/json.h"
+#include "inspect/json_priv.h"
 
 #include <cstring>
 #include <new>
@@ -83,6 +84,11 @@ enum sg_json_err map_error(simdjson::error_code e)
 	}
 }
 
+// The tape keeps each array's and object's element count, saturating here
+// (simdjson 3.0 returns the saturated value from size()): below it, size()
+// is exact; at it, count by walking.
+constexpr size_t kCountSaturated = 0xFFFFFF;
+
 bool only_whitespace(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -95,6 +101,7 @@ bool only_whitespace(const char *p, size_t n)
 
 extern "C" enum sg_json_err sg_json_parse(sg_slice in, struct sg_arena *a, sg_json *root)
 {
+	sg_json_index_invalidate();
 	if (in.len == 0 || only_whitespace(in.ptr, in.len))
 		return SG_JSON_EEMPTY;
 	if (in.len > SG_JSON_MAX_CAPACITY)
@@ -202,6 +209,8 @@ extern "C" size_t sg_json_arr_len(sg_json v)
 	dom::array arr;
 	if (unwrap(v).get_array().get(arr) != simdjson::SUCCESS)
 		return 0;
+	if (arr.size() < kCountSaturated)
+		return arr.size();
 	size_t n = 0;
 	for (auto it = arr.begin(); it != arr.end(); ++it)
 		n++;
@@ -237,8 +246,34 @@ extern "C" size_t sg_json_obj_len(sg_json v)
 	dom::object obj;
 	if (unwrap(v).get_object().get(obj) != simdjson::SUCCESS)
 		return 0;
+	if (obj.size() < kCountSaturated)
+		return obj.size();
 	size_t n = 0;
 	for (auto it = obj.begin(); it != obj.end(); ++it)
 		n++;
+	return n;
+}
+
+extern "C" size_t sg_json_obj_count_hint(sg_json v)
+{
+	dom::object obj;
+	if (unwrap(v).get_object().get(obj) != simdjson::SUCCESS)
+		return SIZE_MAX;
+	return obj.size();
+}
+
+extern "C" size_t sg_json_obj_read(sg_json v, struct sg_json_member *m, size_t cap)
+{
+	dom::object obj;
+	if (unwrap(v).get_object().get(obj) != simdjson::SUCCESS)
+		return 0;
+	size_t n = 0;
+	for (auto it = obj.begin(); it != obj.end(); ++it, n++) {
+		if (n == cap)
+			return cap + 1;
+		std::string_view k = it.key();
+		m[n].key = sg_slice_make(k.data(), k.size());
+		m[n].val = wrap(it.value());
+	}
 	return n;
 }
