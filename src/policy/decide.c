@@ -13,7 +13,6 @@
 #include "policy/policy.h"
 #include "policy/policy_types.h"
 
-#define HEAD_SCRATCH 4096
 #define SG_EXEC_START_BODY_LIMIT (64u << 10)	/* exec start body ({"Detach","Tty","ConsoleSize"}), forwarded as is */	/* arena for query-only inspectors in the head phase */
 
 static const char no_match_reason[] = "no matching allow rule";
@@ -252,8 +251,11 @@ void sg_policy_decide(const struct sg_policy *p, const struct sg_request_view *r
 		return;
 	}
 	/* Query-only inspector: decide now; any body streams through. */
-	_Alignas(16) char scratch_buf[HEAD_SCRATCH];
-	struct sg_arena scratch = { .base = scratch_buf, .cap = sizeof(scratch_buf) };
+	/* The verdict's detail may point into this scratch: it must outlive
+	 * this call (see sg_request_view.head_scratch). */
+	static _Thread_local _Alignas(16) char thread_scratch[SG_POLICY_HEAD_SCRATCH];
+	struct sg_arena scratch = { .base = req->head_scratch ? req->head_scratch : thread_scratch,
+				    .cap = SG_POLICY_HEAD_SCRATCH };
 	run_inspector(prof, req, t.id, SG_SLICE_NULL, &scratch, out);
 	if (out->kind == SG_VERDICT_ALLOW)
 		out->reason = SG_REASON_MATCHED_ALLOW_RULE;

@@ -55,7 +55,15 @@ struct sg_request_view {
 	sg_slice query;			/* raw query without '?', possibly empty */
 	sg_slice content_type;		/* Content-Type header value, possibly empty */
 	const struct sg_client_identity *client;
+	/* Where sg_policy_decide lets a query-only inspector (image pull,
+	 * build query...) write, so that a verdict's `detail` lives as long as
+	 * the request: SG_POLICY_HEAD_SCRATCH bytes owned by the request. NULL:
+	 * a per-thread buffer, valid until the thread's next decide (fine for
+	 * the CLI and tests, not for a data plane that keeps verdicts). */
+	char *head_scratch;
 };
+
+#define SG_POLICY_HEAD_SCRATCH 4096
 
 enum sg_verdict_kind {
 	SG_VERDICT_ALLOW = 0,

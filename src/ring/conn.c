@@ -1160,6 +1160,7 @@ static void process_head(struct sg_worker *w, struct sg_conn *c)
 		.query = x->req.query,
 		.content_type = x->req.content_type,
 		.client = &c->id,
+		.head_scratch = x->head_scratch,
 	};
 	sg_policy_decide(sg_policy_current(), &x->view, &x->verdict);
 	x->decided = true;

@@ -106,6 +106,7 @@ struct sg_reqctx {
 	/* not cleared between requests (ctx_reset stops here) */
 	struct sg_http_req_parser rp;
 	struct sg_http_resp_parser sp;
+	_Alignas(16) char head_scratch[SG_POLICY_HEAD_SCRATCH];	/* query-only inspectors' verdict text */
 	struct sg_http_request req;
 	char pathbuf[SG_PATH_MAX + 1 + SG_PATH_UPSTREAM_MAX];	/* canonical + upstream path */
 	char cbuf[SG_CBUF_SIZE];

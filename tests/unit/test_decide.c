@@ -402,3 +402,36 @@ Test(decide, guard_errors_follow_rule_order)
 	cr_assert_str_eq(errs.msg[2], "t.yaml:4:5: rules[1]: exposed endpoints: GET /containers/sockguard-test/archive");
 	sg_config_free(&loaded);
 }
+
+/* A query-only inspector (image pull) decides inside sg_policy_decide: the
+ * verdict's detail must outlive the call. It lives in the request's
+ * head_scratch when there is one, else in a per-thread buffer. (ASan's
+ * detect_stack_use_after_return caught the old on-stack scratch.) */
+static struct sg_verdict decide_pull(const struct sg_policy *p, char *head_scratch)
+{
+	struct sg_request_view req = { .method = SG_SLICE_LIT("POST"), .raw_path = SG_SLICE_LIT("/images/create"),
+				       .path = SG_SLICE_LIT("/images/create"),
+				       .query = SG_SLICE_LIT("fromImage=ghcr.io%2Fx%2Fy&tag=1"),
+				       .head_scratch = head_scratch };
+	struct sg_verdict v;
+	sg_policy_decide(p, &req, &v);
+	return v;
+}
+
+Test(decide, query_only_detail_outlives_the_call)
+{
+	struct sg_policy *p = compile_yaml("rules:\n  - match: { method: POST, path: /images/create }\n"
+					   "    action: allow\n", NULL);
+	cr_assert_not_null(p, "%s", errs.msg[0]);
+	static _Alignas(16) char mine[SG_POLICY_HEAD_SCRATCH];
+	struct sg_verdict v = decide_pull(p, mine);
+	cr_assert_eq(v.kind, SG_VERDICT_DENY);
+	cr_assert_str_eq(v.knob, "image_pull.allowed_registries");
+	cr_assert_not_null(v.detail);
+	cr_assert_gt(strlen(v.detail), 0);
+	struct sg_verdict w = decide_pull(p, NULL);
+	cr_assert_eq(w.kind, SG_VERDICT_DENY);
+	cr_assert_not_null(w.detail);
+	cr_assert_str_eq(w.detail, v.detail);
+	sg_policy_free(p);
+}
