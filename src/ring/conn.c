@@ -28,6 +28,7 @@
 #include "ring/exec_lookup.h"
 #include "ring/obs_hooks.h"
 #include "ring/splice_body.h"
+#include "ring/sqe.h"
 #include "ring/worker.h"
 
 static const char *const state_names[] = {
@@ -47,53 +48,27 @@ const char *sg_conn_state_to_str(enum sg_conn_state s)
 
 static const char CONTINUE_100[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-/* ---- submission helpers --------------------------------------------------- */
-
-static uint64_t ud(const struct sg_conn *c, enum sg_op op)
-{
-	return sg_ud_make(op, c->uepoch, c->slot, c->gen);
-}
-
-/* Room for an op and its linked timeout in the same submission. */
-static struct io_uring_sqe *sqe_pair(struct sg_worker *w)
-{
-	if (io_uring_sq_space_left(&w->ring) < 2)
-		io_uring_submit(&w->ring);
-	return sg_worker_sqe(w);
-}
-
-static void link_timeout(struct sg_worker *w, struct sg_conn *c, struct io_uring_sqe *op_sqe,
-			 struct __kernel_timespec *ts, uint64_t ns)
-{
-	op_sqe->flags |= IOSQE_IO_LINK;
-	ts->tv_sec = (long long)(ns / 1000000000u);
-	ts->tv_nsec = (long long)(ns % 1000000000u);
-	struct io_uring_sqe *t = sg_worker_sqe(w);
-	io_uring_prep_link_timeout(t, ts, 0);
-	t->user_data = ud(c, SG_OP_TIMEOUT);
-	c->inflight++;
-	c->ntimeouts++;
-}
+/* ---- submission (helpers in ring/sqe.h) ------------------------------------ */
 
 static void c_recv(struct sg_worker *w, struct sg_conn *c, uint64_t timeout_ns)
 {
 	struct sg_reqctx *x = c->ctx;
-	struct io_uring_sqe *s = sqe_pair(w);
+	struct io_uring_sqe *s = sg_sqe_pair(w);
 	io_uring_prep_recv(s, c->cfd, x->cbuf + x->c_len, SG_CBUF_SIZE - x->c_len, 0);
-	s->user_data = ud(c, SG_OP_C_RECV);
+	s->user_data = sg_conn_ud(c, SG_OP_C_RECV);
 	c->inflight++;
 	c->c_recv_pending = true;
 	if (timeout_ns)
-		link_timeout(w, c, s, &c->c_ts, timeout_ns);
+		sg_link_timeout(w, c, s, &c->c_ts, timeout_ns);
 }
 
 static void c_poll(struct sg_worker *w, struct sg_conn *c, uint64_t timeout_ns)
 {
-	struct io_uring_sqe *s = sqe_pair(w);
+	struct io_uring_sqe *s = sg_sqe_pair(w);
 	io_uring_prep_poll_add(s, c->cfd, POLLIN | POLLRDHUP);
-	s->user_data = ud(c, SG_OP_C_POLL);
+	s->user_data = sg_conn_ud(c, SG_OP_C_POLL);
 	c->inflight++;
-	link_timeout(w, c, s, &c->c_ts, timeout_ns);
+	sg_link_timeout(w, c, s, &c->c_ts, timeout_ns);
 }
 
 static void c_send(struct sg_worker *w, struct sg_conn *c, const char *p, uint32_t n)
@@ -103,7 +78,7 @@ static void c_send(struct sg_worker *w, struct sg_conn *c, const char *p, uint32
 	x->c_out_len = n;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_send(s, c->cfd, p, n, MSG_NOSIGNAL);
-	s->user_data = ud(c, SG_OP_C_SEND);
+	s->user_data = sg_conn_ud(c, SG_OP_C_SEND);
 	c->inflight++;
 	c->c_send_pending = true;
 }
@@ -115,7 +90,7 @@ static void u_send(struct sg_worker *w, struct sg_conn *c, const char *p, uint32
 	x->u_out_len = n;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_send(s, c->ufd, p, n, MSG_NOSIGNAL);
-	s->user_data = ud(c, SG_OP_U_SEND);
+	s->user_data = sg_conn_ud(c, SG_OP_U_SEND);
 	c->inflight++;
 	c->u_send_pending = true;
 }
@@ -126,7 +101,7 @@ static void u_recv(struct sg_worker *w, struct sg_conn *c)
 	x->u_off = x->u_len = 0;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_recv(s, c->ufd, x->ubuf, SG_UBUF_SIZE, 0);
-	s->user_data = ud(c, SG_OP_U_RECV);
+	s->user_data = sg_conn_ud(c, SG_OP_U_RECV);
 	c->inflight++;
 	c->u_recv_pending = true;
 }
@@ -177,7 +152,7 @@ static void splice_op(struct sg_worker *w, struct sg_conn *c, int in, int out, u
 	} else {
 		struct io_uring_sqe *s = sg_worker_sqe(w);
 		io_uring_prep_splice(s, in, -1, out, -1, n, SPLICE_F_MOVE);
-		s->user_data = ud(c, op);
+		s->user_data = sg_conn_ud(c, op);
 	}
 	switch (op) {
 	case SG_OP_C_RECV: c->c_recv_pending = true; break;
@@ -198,7 +173,7 @@ static void sock_shutdown_wr(struct sg_worker *w, struct sg_conn *c, int fd, enu
 {
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_shutdown(s, fd, SHUT_WR);
-	s->user_data = ud(c, op);
+	s->user_data = sg_conn_ud(c, op);
 	c->inflight++;
 }
 
@@ -211,7 +186,7 @@ static void c_watch(struct sg_worker *w, struct sg_conn *c)
 		return;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_poll_add(s, c->cfd, POLLRDHUP);
-	s->user_data = ud(c, SG_OP_C_WATCH);
+	s->user_data = sg_conn_ud(c, SG_OP_C_WATCH);
 	c->inflight++;
 	c->watch_pending = true;
 }
@@ -221,8 +196,8 @@ static void c_unwatch(struct sg_worker *w, struct sg_conn *c)
 	if (!c->watch_pending)
 		return;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
-	io_uring_prep_poll_remove(s, ud(c, SG_OP_C_WATCH));
-	s->user_data = ud(c, SG_OP_C_UNWATCH);
+	io_uring_prep_poll_remove(s, sg_conn_ud(c, SG_OP_C_WATCH));
+	s->user_data = sg_conn_ud(c, SG_OP_C_UNWATCH);
 	c->inflight++;
 	c->ntimeouts++;		/* like a timeout: no buffer involved */
 }
@@ -524,11 +499,11 @@ static void connect_fresh(struct sg_worker *w, struct sg_conn *c)
 	c->ufd = fd;
 	c->ufd_from_pool = false;
 	c->state = SG_CS_CONNECT_UP;
-	struct io_uring_sqe *s = sqe_pair(w);
+	struct io_uring_sqe *s = sg_sqe_pair(w);
 	io_uring_prep_connect(s, fd, (const struct sockaddr *)&w->up_addr, w->up_addrlen);
-	s->user_data = ud(c, SG_OP_U_CONNECT);
+	s->user_data = sg_conn_ud(c, SG_OP_U_CONNECT);
 	c->inflight++;
-	link_timeout(w, c, s, &c->u_ts, ms_ns(w->opts->connect_timeout_ms));
+	sg_link_timeout(w, c, s, &c->u_ts, ms_ns(w->opts->connect_timeout_ms));
 }
 
 /* The upstream failed before the response started. */

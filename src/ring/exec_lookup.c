@@ -18,6 +18,7 @@
 
 #include "ring/conn.h"
 #include "ring/splice_body.h"
+#include "ring/sqe.h"
 #include "ring/worker.h"
 
 /* ---- pure: request and response ------------------------------------------ */
@@ -129,30 +130,6 @@ enum sg_exec_lookup_step sg_exec_lookup_eof(struct sg_exec_lookup *l)
 
 /* ---- ring: the lookup's I/O ------------------------------------------------ */
 
-static uint64_t ud(const struct sg_conn *c, enum sg_op op)
-{
-	return sg_ud_make(op, c->uepoch, c->slot, c->gen);
-}
-
-static struct io_uring_sqe *sqe_pair(struct sg_worker *w)
-{
-	if (io_uring_sq_space_left(&w->ring) < 2)
-		io_uring_submit(&w->ring);
-	return sg_worker_sqe(w);
-}
-
-static void link_timeout(struct sg_worker *w, struct sg_conn *c, struct io_uring_sqe *op_sqe, uint64_t ns)
-{
-	op_sqe->flags |= IOSQE_IO_LINK;
-	c->u_ts.tv_sec = (long long)(ns / 1000000000u);
-	c->u_ts.tv_nsec = (long long)(ns % 1000000000u);
-	struct io_uring_sqe *t = sg_worker_sqe(w);
-	io_uring_prep_link_timeout(t, &c->u_ts, 0);
-	t->user_data = ud(c, SG_OP_TIMEOUT);
-	c->inflight++;
-	c->ntimeouts++;
-}
-
 /* Forget the lookup's upstream socket; its pending ops come back stale
  * (epoch) and are dropped by sg_conn_on_cqe. */
 static void xl_drop(struct sg_worker *w, struct sg_conn *c)
@@ -195,7 +172,7 @@ static void xl_send(struct sg_worker *w, struct sg_conn *c)
 	struct sg_exec_lookup *l = c->ctx->xl;
 	struct io_uring_sqe *s = sg_worker_sqe(w);
 	io_uring_prep_send(s, c->ufd, l->req + l->req_sent, l->req_len - l->req_sent, MSG_NOSIGNAL);
-	s->user_data = ud(c, SG_OP_L_SEND);
+	s->user_data = sg_conn_ud(c, SG_OP_L_SEND);
 	c->inflight++;
 	c->u_send_pending = true;
 }
@@ -208,12 +185,12 @@ static void xl_recv(struct sg_worker *w, struct sg_conn *c)
 		xl_fail(w, c);
 		return;
 	}
-	struct io_uring_sqe *s = sqe_pair(w);
+	struct io_uring_sqe *s = sg_sqe_pair(w);
 	io_uring_prep_recv(s, c->ufd, l->rbuf, SG_EXEC_LOOKUP_RECV, 0);
-	s->user_data = ud(c, SG_OP_L_RECV);
+	s->user_data = sg_conn_ud(c, SG_OP_L_RECV);
 	c->inflight++;
 	c->u_recv_pending = true;
-	link_timeout(w, c, s, l->deadline_ns - now);
+	sg_link_timeout(w, c, s, &c->u_ts, l->deadline_ns - now);
 }
 
 static bool xl_connect(struct sg_worker *w, struct sg_conn *c)
@@ -225,11 +202,11 @@ static bool xl_connect(struct sg_worker *w, struct sg_conn *c)
 	c->ufd = fd;
 	c->ufd_from_pool = false;
 	l->from_pool = false;
-	struct io_uring_sqe *s = sqe_pair(w);
+	struct io_uring_sqe *s = sg_sqe_pair(w);
 	io_uring_prep_connect(s, fd, (const struct sockaddr *)&w->up_addr, w->up_addrlen);
-	s->user_data = ud(c, SG_OP_L_CONNECT);
+	s->user_data = sg_conn_ud(c, SG_OP_L_CONNECT);
 	c->inflight++;
-	link_timeout(w, c, s, (uint64_t)w->opts->connect_timeout_ms * 1000000u);
+	sg_link_timeout(w, c, s, &c->u_ts, (uint64_t)w->opts->connect_timeout_ms * 1000000u);
 	return true;
 }
 
