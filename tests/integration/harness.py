@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -344,3 +345,90 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         s.settimeout(self.timeout)
         s.connect(self._path)
         self.sock = s
+
+
+# ---- a scripted upstream, for what dockerd never sends ---------------------------
+
+UPSTREAM_OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+
+
+class FakeUpstream:
+    """A unix-socket HTTP/1.1 server standing in for dockerd in tests that
+    need answers or failures dockerd cannot be made to give. For each
+    request it records the head (and, read by Content-Length, the body),
+    then calls answer(head, body, conn): True keeps the connection for the
+    next request, False closes it. Without answer: 200 "OK", keep-alive.
+
+    heads / bodies: in arrival order; raw: every byte received; accepts:
+    connections accepted; request_conns: those that carried a request (the
+    proxy's health refresher dials without sending anything)."""
+
+    def __init__(self, path, answer=None, conn_timeout=None):
+        self.path = path
+        self.answer = answer or (lambda head, body, conn: conn.sendall(UPSTREAM_OK) or True)
+        self.conn_timeout = conn_timeout
+        self.heads, self.bodies, self.raw = [], [], []
+        self.accepts = self.request_conns = 0
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(64)
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _record(self, head):
+        self.heads.append(head)
+
+    def _loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepts += 1
+            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
+
+    def _recv(self, c, n):
+        d = c.recv(n)
+        if not d:
+            raise EOFError
+        self.raw.append(d)
+        return d
+
+    def _read_exact(self, c, buf, n):
+        parts, have = [buf], len(buf)
+        while have < n:
+            d = self._recv(c, min(4 << 20, n - have + 65536))
+            parts.append(d)
+            have += len(d)
+        data = b"".join(parts)
+        return data[:n], data[n:]
+
+    def _conn(self, c):
+        buf = b""
+        first = True
+        try:
+            if self.conn_timeout:
+                c.settimeout(self.conn_timeout)
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    buf += self._recv(c, 65536)
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                if first:
+                    self.request_conns += 1
+                    first = False
+                self._record(head)
+                n = 0
+                for line in head.split(b"\r\n")[1:]:
+                    k, _, v = line.partition(b":")
+                    if k.strip().lower() == b"content-length":
+                        n = int(v)
+                body, buf = self._read_exact(c, buf, n)
+                self.bodies.append(body)
+                if not self.answer(head, body, c):
+                    return
+        except (OSError, EOFError):
+            pass
+        finally:
+            c.close()
+
+    def close(self):
+        self.sock.close()

@@ -16,7 +16,6 @@ import socket
 import subprocess
 import tarfile
 import tempfile
-import threading
 import time
 import uuid
 
@@ -195,73 +194,7 @@ def test_exec_and_attach_with_extra_connection_tokens(proxy, running):
 # ---- scripted upstream: what dockerd never sends ------------------------------------
 
 
-class Upstream:
-    """A unix-socket upstream that answers each request head with answer(head, body, conn)."""
-
-    def __init__(self, path, answer):
-        self.answer = answer
-        self.accepts = 0
-        self.request_conns = 0   # connections that carried a request (the proxy's
-                                 # health refresher also dials, and sends nothing)
-        self.heads = []
-        self.bodies = []
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(path)
-        self.sock.listen(16)
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepts += 1
-            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
-
-    @staticmethod
-    def _read_exact(c, buf, n):
-        parts, have = [buf], len(buf)
-        while have < n:
-            d = c.recv(min(4 * MIB, n - have + 65536))
-            if not d:
-                raise EOFError
-            parts.append(d)
-            have += len(d)
-        data = b"".join(parts)
-        return data[:n], data[n:]
-
-    def _conn(self, c):
-        buf = b""
-        first = True
-        try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                n = 0
-                for line in head.split(b"\r\n")[1:]:
-                    k, _, v = line.partition(b":")
-                    if k.strip().lower() == b"content-length":
-                        n = int(v)
-                body, buf = self._read_exact(c, buf, n)
-                if first:
-                    self.request_conns += 1
-                    first = False
-                self.heads.append(head)
-                self.bodies.append(body)
-                if not self.answer(head, body, c):
-                    return
-        except (OSError, EOFError):
-            pass
-        finally:
-            c.close()
-
-    def close(self):
-        self.sock.close()
+Upstream = harness.FakeUpstream
 
 
 BIG = os.urandom(24 * MIB + 7)

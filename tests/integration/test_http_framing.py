@@ -9,7 +9,6 @@ import pathlib
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
@@ -23,60 +22,6 @@ BIN = os.environ.get("SOCKGUARD_BIN", str(ROOT / "build" / "sockguard"))
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
 
 
-class Upstream:
-    """Accepts connections; for each request head, calls answer(head, conn)."""
-
-    def __init__(self, path, answer=None):
-        self.path = path
-        self.heads = []
-        self.raw = []
-        self.answer = answer or (lambda head, conn: conn.sendall(OK))
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(path)
-        self.sock.listen(64)
-        self.stop = False
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self):
-        while not self.stop:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
-
-    def _conn(self, c):
-        buf = b""
-        try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                    self.raw.append(d)
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                self.heads.append(head)
-                cl = [l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
-                if cl:
-                    n = int(cl[0].split(b":")[1])
-                    while len(buf) < n:
-                        d = c.recv(65536)
-                        if not d:
-                            return
-                        buf += d
-                    buf = buf[n:]
-                self.answer(head, c)
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def close(self):
-        self.stop = True
-        self.sock.close()
-
-
 @pytest.fixture
 def env():
     d = tempfile.mkdtemp(prefix="sg-framing-")
@@ -86,7 +31,8 @@ def env():
 
     def start(answer=None, upstream=True):
         if upstream:
-            state["up"] = Upstream(up_path, answer)
+            # answer(head, conn) keeps the connection, as this file's tests expect
+            state["up"] = harness.FakeUpstream(up_path, answer and (lambda h, b, c: answer(h, c) or True))
         cfg = os.path.join(d, "allow-all.yaml")
         with open(cfg, "w") as f:
             f.write(ALLOW_ALL)

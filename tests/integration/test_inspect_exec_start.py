@@ -12,7 +12,6 @@ or malformed answer) is a 403 request_body_inspection_failed.
 import json
 import os
 import socket
-import threading
 import time
 import uuid
 
@@ -228,63 +227,31 @@ def stop_clean(proxy):
     assert "Sanitizer" not in err, err[-4000:]
 
 
-class FakeDocker:
-    """A unix-socket server that answers GET /exec/*/json as told and records
-    every request line it gets."""
+class FakeDocker(harness.FakeUpstream):
+    """Answers GET /exec/*/json as told (bytes, None: close without an
+    answer, b"hang": say nothing for 8 s) and records every request line."""
 
     def __init__(self, path, answer, drop_idle_after_ping=False):
         self.socket = path
-        self.answer = answer
+        self.reply = answer
         self.drop_idle_after_ping = drop_idle_after_ping
-        self.seen = []
-        self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.srv.bind(path)
-        self.srv.listen(16)
-        self.stop = False
-        self.t = threading.Thread(target=self.loop, daemon=True)
-        self.t.start()
+        super().__init__(path, self._answer, conn_timeout=10)
 
-    def loop(self):
-        while not self.stop:
-            try:
-                c, _ = self.srv.accept()
-            except OSError:
-                return
-            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+    @property
+    def seen(self):
+        return [tuple(h.split(b"\r\n", 1)[0].decode().split(" ")[:2]) for h in self.heads]
 
-    def serve(self, c):
-        buf = b""
-        try:
-            c.settimeout(10)
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                line = head.split(b"\r\n", 1)[0].decode()
-                self.seen.append(tuple(line.split(" ")[:2]))
-                if line.startswith("GET /_ping"):
-                    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
-                    if self.drop_idle_after_ping:
-                        return  # a keep-alive answer, then the idle connection goes away
-                    continue
-                if self.answer is None:
-                    return
-                if self.answer == b"hang":
-                    time.sleep(8)
-                    return
-                c.sendall(self.answer)
-                return
-        except OSError:
-            return
-        finally:
-            c.close()
-
-    def close(self):
-        self.stop = True
-        self.srv.close()
+    def _answer(self, head, body, c):
+        if head.startswith(b"GET /_ping"):
+            c.sendall(harness.UPSTREAM_OK)
+            return not self.drop_idle_after_ping  # a keep-alive answer, then the idle connection goes away
+        if self.reply is None:
+            return False
+        if self.reply == b"hang":
+            time.sleep(8)
+            return False
+        c.sendall(self.reply)
+        return False
 
 
 def big_json(n):

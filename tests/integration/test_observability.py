@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import pytest
@@ -192,43 +191,11 @@ def test_observ_bad_log_output_refuses_to_start(tmp_path):
 # ---- trace context and request IDs upstream ------------------------------------
 
 
-class CaptureUpstream:
-    """A unix-socket HTTP server that records request heads and answers 200."""
+class CaptureUpstream(harness.FakeUpstream):
+    """Records request heads (as text) and answers 200."""
 
-    def __init__(self, path):
-        self.heads = []
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(path)
-        self.sock.listen(16)
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._conn, args=(c,), daemon=True).start()
-
-    def _conn(self, c):
-        buf = b""
-        try:
-            while True:
-                while b"\r\n\r\n" not in buf:
-                    d = c.recv(65536)
-                    if not d:
-                        return
-                    buf += d
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                self.heads.append(head.decode())
-                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
-        except OSError:
-            pass
-        finally:
-            c.close()
-
-    def close(self):
-        self.sock.close()
+    def _record(self, head):
+        self.heads.append(head.decode())
 
 
 def header_values(head, name):
