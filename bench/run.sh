@@ -189,6 +189,19 @@ if ni:
         print(f"| {sc} | {cell(sc, 'sockguard', 'rps')} | {cell(sc, 'sockguard-uninspected', 'rps')} | "
               + (f"{med(rs):.2f} | {rs[0]:.2f} – {rs[-1]:.2f}" if rs else "— | —")
               + f" | {lat[0]} | {lat[1]} |")
+fl = [sc for sc in order if (sc, "relay") in by]
+if fl:
+    print("\nFloor: bench_relay (bench/relay.c) relays raw bytes with blocking splice, no HTTP, "
+          "one thread per direction: the least a third process can do with these bytes. "
+          "relay/direct is what any proxy costs on this machine; sockguard/relay is sockguard's own share:\n")
+    print("| scenario | metric | direct | relay | sockguard | relay/direct | sockguard/relay | haproxy/relay |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for sc in fl:
+        metric = next(x["metric"] for x in rows if x["scenario"] == sc)
+        unit = "req/s" if metric == "rps" else "MB/s"
+        print(f"| {sc} | {unit} | {cell(sc,'direct',metric)} | {cell(sc,'relay',metric)} | {cell(sc,'sockguard',metric)} | "
+              f"{ratio(sc,'relay','direct',metric)} | {ratio(sc,'sockguard','relay',metric)} | "
+              f"{ratio(sc,'haproxy','relay',metric)} |")
 if micro:
     print("\nbench_inspect_cost (ns per request, median of runs; decide = sg_policy_decide alone, "
           "what an uninspected request pays; inspect = decide + sg_policy_inspect, arena reset each time):\n")
@@ -228,12 +241,13 @@ if [ "$BUILD_IT" = 1 ]; then
 		say "cmake configure failed (another file in flux?), retrying in 30 s"
 		sleep 30
 	done
-	cmake --build "$BUILD" -j2 --target bench_mockd bench_loadgen bench_inspect_cost >>"$OUT/cmake.log" 2>&1 \
+	cmake --build "$BUILD" -j2 --target bench_mockd bench_loadgen bench_inspect_cost bench_relay >>"$OUT/cmake.log" 2>&1 \
 		|| { say "build failed, see $OUT/cmake.log"; exit 1; }
 fi
 MOCKD="$BUILD/bench_mockd"
 LOADGEN="$BUILD/bench_loadgen"
 INSPECT_COST="$BUILD/bench_inspect_cost"
+RELAY="$BUILD/bench_relay"
 command -v haproxy >/dev/null || { say "haproxy not installed (apt-get install haproxy)"; exit 1; }
 
 # ---- processes --------------------------------------------------------------
@@ -247,13 +261,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-target_sock() { case $1 in direct) echo "$MOCK_SOCK" ;; sockguard) echo "$SG_SOCK" ;; sockguard-uninspected) echo "$NI_SOCK" ;; haproxy) echo "$HAP_SOCK" ;; haproxy-b) echo "$HAPB_SOCK" ;; esac; }
-target_pid() { case $1 in direct) echo "$MOCK_PID" ;; sockguard) echo "$SG_PID" ;; sockguard-uninspected) echo "$NI_PID" ;; haproxy) echo "$HAP_PID" ;; haproxy-b) echo "$HAPB_PID" ;; esac; }
+target_sock() { case $1 in direct) echo "$MOCK_SOCK" ;; sockguard) echo "$SG_SOCK" ;; sockguard-uninspected) echo "$NI_SOCK" ;; relay) echo "$RELAY_SOCK" ;; haproxy) echo "$HAP_SOCK" ;; haproxy-b) echo "$HAPB_SOCK" ;; esac; }
+target_pid() { case $1 in direct) echo "$MOCK_PID" ;; sockguard) echo "$SG_PID" ;; sockguard-uninspected) echo "$NI_PID" ;; relay) echo "$RELAY_PID" ;; haproxy) echo "$HAP_PID" ;; haproxy-b) echo "$HAPB_PID" ;; esac; }
 MOCK_SOCK="$WORK/mock.sock"
 HAP_SOCK="$WORK/haproxy.sock"
 HAPB_SOCK="$WORK/haproxy-b.sock"
 SG_SOCK="$WORK/sockguard.sock"
 NI_SOCK="$WORK/sockguard-uninspected.sock"
+RELAY_SOCK="$WORK/relay.sock"
 
 # probe SOCK: one GET /_ping answered with 200, retried for up to 5 s
 probe() {
@@ -390,6 +405,21 @@ if [ "$SG_OK" = 1 ] && [ -x "$INSPECT_COST" ] && [ "$WANT_NI" = 1 ]; then
 	fi
 fi
 
+# The floor, for ping-c1 and the mb_s scenarios: bench_relay, a raw blocking
+# splice relay with no HTTP (see bench/relay.c; a thread per connection, so
+# not for the many-connection scenarios). sockguard/relay is sockguard's own
+# overhead; relay/direct is what a third process costs on this machine.
+RELAY_OK=0
+WANT_RELAY=0
+for n in ping-c1 stream-1g stream-chunked-1g upload-256m hijack-256m; do echo "$n" | grep -Eq -- "$ONLY" && WANT_RELAY=1; done
+RELAY_PID=""
+if [ "$WANT_RELAY" = 1 ] && [ -x "$RELAY" ]; then
+	"$RELAY" --listen "$RELAY_SOCK" --upstream "$MOCK_SOCK" 2>>"$OUT/relay.log" &
+	RELAY_PID=$!
+	PIDS+=("$RELAY_PID")
+	if probe "$RELAY_SOCK"; then RELAY_OK=1; else say "bench_relay did not start, see $OUT/relay.log: no floor rows"; fi
+fi
+
 TARGETS=(direct)
 [ "$SG_OK" = 1 ] && TARGETS+=(sockguard)
 [ "$HAP_OK" = 1 ] && TARGETS+=(haproxy)
@@ -437,6 +467,7 @@ for sc in "${SCENARIOS[@]}"; do
 	for r in $(seq "$ROUNDS"); do
 		tl=("${TARGETS[@]}")
 		case $name in create*) [ "$NI_OK" = 1 ] && tl+=(sockguard-uninspected) ;; esac
+		if [ "$RELAY_OK" = 1 ] && { [ "$metric" = mb_s ] || [ "$name" = ping-c1 ]; }; then tl+=(relay); fi
 		n=${#tl[@]}
 		for k in $(seq 0 $((n - 1))); do
 			t=${tl[$(( (k + r - 1) % n ))]}	# rotate the order each round
