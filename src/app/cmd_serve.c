@@ -78,6 +78,7 @@ static void obs_from_config(const struct sg_config *cfg, unsigned nworkers, stru
 	a->log_format = strdup(cfg->log.format == SG_LOG_FORMAT_TEXT ? "text" : "json");
 	a->log_output = dup_or_null(cfg->log.output);
 	a->access_log = cfg->log.access_log;
+	a->read_exfiltration_ack = cfg->insecure_allow_read_exfiltration;
 	a->audit_enabled = cfg->log.audit.enabled;
 	a->audit_format = strdup(cfg->log.audit.format == SG_LOG_FORMAT_TEXT ? "text" : "json");
 	a->audit_output = dup_or_null(cfg->log.audit.output);

@@ -67,6 +67,12 @@ int sg_app_obs_start(struct sg_app_obs *a, char *err, size_t errcap)
 		a->obs = NULL;
 		return rc;
 	}
+	/* once per start, like the original: the acknowledgement stays visible */
+	if (a->read_exfiltration_ack)
+		sg_log_kv(SG_LOG_WARN,
+			  "insecure_allow_read_exfiltration is set: allow rules may expose raw archive/export, "
+			  "image tarball, log and attach streams",
+			  "setting", "insecure_allow_read_exfiltration", NULL);
 	return 0;
 }
 

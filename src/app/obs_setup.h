@@ -28,6 +28,7 @@ struct sg_app_obs {
 	bool metrics_enabled;
 	char *metrics_path;
 	char *upstream_socket;
+	bool read_exfiltration_ack;	/* insecure_allow_read_exfiltration: warned once at start */
 	unsigned nworkers;
 	unsigned nprofiles;		/* clients.profiles, configuration order */
 	char *profile_name[SG_OBS_PLANE_MAX_PROFILES];

@@ -16,6 +16,15 @@ def test_containers_section_read_only_by_default(sockguard, docker_daemon):
     assert r.returncode != 0                              # POST=0: read-only
     assert not [c for c in docker_daemon.requests_since(mark) if c[0] == "POST"]
     assert proxy.docker("images", check=False).returncode != 0   # IMAGES not enabled
+    # the acknowledgement is logged once per start
+    warn = [l for l in proxy.stderr().splitlines() if "insecure_allow_read_exfiltration is set" in l]
+    assert len(warn) == 1 and '"level":"WARN"' in warn[0], proxy.stderr()
+
+
+def test_no_exfiltration_warning_without_the_acknowledgement(sockguard):
+    proxy = sockguard(env={"SOCKGUARD_INSECURE_ALLOW_READ_EXFILTRATION": "false"})
+    assert proxy.docker("version").returncode == 0
+    assert "insecure_allow_read_exfiltration is set" not in proxy.stderr()
 
 
 def test_allow_restarts_permits_restart_but_not_create(sockguard, docker_daemon):
