@@ -106,6 +106,31 @@ static void u_recv(struct sg_worker *w, struct sg_conn *c)
 	c->u_recv_pending = true;
 }
 
+/* Linked sends. Sent one op at a time, a plain request costs four ring round
+ * trips: recv head | send head + recv response | send response | recv next
+ * head, because each send's own completion wakes the worker before the recv
+ * it was submitted with can. When a send's only follow-up is a recv (a
+ * body-less request's head; a response that ends the request on a kept
+ * connection) it is linked to that recv instead (IOSQE_IO_LINK) and posts
+ * nothing when it succeeds (IOSQE_CQE_SKIP_SUCCESS; with MSG_WAITALL a short
+ * send is a failure), so the worker sleeps once per direction. The recv is
+ * the counted op, and it cannot start before the send is done, so when its
+ * completion arrives the send's buffer is free. A failed send posts
+ * SG_OP_*_SEND_LINKED, which is not counted in c->inflight, and nothing
+ * more: the kernel cancels the rest of the chain (the recv, and its linked
+ * timeout) without completions once a CQE_SKIP_SUCCESS member fails
+ * (liburing's test/skip-cqe.c, test_link_fail), so that completion also
+ * accounts for them. The caller submits the recv right after. */
+static void linked_send(struct sg_worker *w, struct sg_conn *c, int fd, const char *p, uint32_t n, enum sg_op op)
+{
+	if (io_uring_sq_space_left(&w->ring) < 3)
+		io_uring_submit(&w->ring);	/* send, recv and the recv's timeout in one submission */
+	struct io_uring_sqe *s = sg_worker_sqe(w);
+	io_uring_prep_send(s, fd, p, n, MSG_NOSIGNAL | MSG_WAITALL);
+	s->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
+	s->user_data = sg_conn_ud(c, op);
+}
+
 /* Try the splice now (see splice_body.h); if it would block, poll the
  * socket side and try again when it is ready. */
 static void splice_try(struct sg_worker *w, struct sg_conn *c, unsigned dir)
@@ -310,6 +335,7 @@ void sg_conn_accepted(struct sg_worker *w, int fd, unsigned lidx)
 	c->c_eof = c->u_eof = false;
 	c->watch_pending = false;
 	c->c_out_splice = c->u_out_splice = false;	/* a closed conn's last splice may have left them set */
+	c->c_send_linked = false;
 	c->cfd_nonblock = false;
 	c->pipe_up[0] = c->pipe_up[1] = c->pipe_dn[0] = c->pipe_dn[1] = -1;
 	c->ctx = NULL;
@@ -403,7 +429,20 @@ static void respond_local(struct sg_worker *w, struct sg_conn *c, enum sg_local_
 
 /* ---- end of a request -------------------------------------------------------- */
 
-static void request_over(struct sg_worker *w, struct sg_conn *c)
+/* Given how the request leaves the connection, does request_over() go on to
+ * read the next head on the same context at once? (not closing, nothing
+ * pipelined, contexts to spare) */
+static bool next_head_at_once(const struct sg_worker *w, const struct sg_conn *c)
+{
+	const struct sg_reqctx *x = c->ctx;
+	return !x->close_after && !w->draining && c->inflight <= c->ntimeouts + c->watch_pending &&
+	       x->c_len == x->c_off && w->nfree_ctx > w->opts->max_active_per_worker / 2;
+}
+
+/* The request is over. `last` (n bytes, in ctx->ubuf) is the end of the
+ * response, not sent yet: only when next_head_at_once() said so, and it is
+ * then sent linked to the next head's recv. */
+static void request_over_sending(struct sg_worker *w, struct sg_conn *c, const char *last, uint32_t n)
 {
 	struct sg_reqctx *x = c->ctx;
 	sg_ring_obs_end(w, c);
@@ -442,12 +481,22 @@ static void request_over(struct sg_worker *w, struct sg_conn *c)
 		 * head deadline starts with its first byte */
 		ctx_reset(x);
 		c->state = SG_CS_READ_HEAD;
+		if (last) {
+			c->c_send_linked = true;
+			c->c_linked_timeout = w->opts->idle_timeout_ms != 0;	/* c_recv links one */
+			linked_send(w, c, c->cfd, last, n, SG_OP_C_SEND_LINKED);
+		}
 		c_recv(w, c, ms_ns(w->opts->idle_timeout_ms));
 		return;
 	}
 	release_ctx(w, c);
 	c->state = SG_CS_IDLE;
 	c_poll(w, c, ms_ns(w->opts->idle_timeout_ms));
+}
+
+static void request_over(struct sg_worker *w, struct sg_conn *c)
+{
+	request_over_sending(w, c, NULL, 0);
 }
 
 /* After a response that ends the connection while the client may still be
@@ -585,6 +634,14 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
 	x->up_done = false;
 	x->down_done = false;
 	x->upstream_reusable = x->req.version_minor == 1;
+	if (w->skip_cqe && !x->inspected && x->rp.message_done) {
+		/* no body: the head is all that goes up (see linked_send) */
+		x->head_sent = true;
+		x->up_done = true;
+		linked_send(w, c, c->ufd, x->sbuf, x->sbuf_head_len, SG_OP_U_SEND_LINKED);
+		u_recv(w, c);
+		return;
+	}
 	u_send(w, c, x->sbuf, x->sbuf_head_len);
 	u_recv(w, c);
 }
@@ -785,6 +842,20 @@ static void down_process(struct sg_worker *w, struct sg_conn *c)
 	x->u_sending = (uint32_t)used;
 	if (used > 0) {
 		x->resp_started = true;
+		if (ev == SG_RESP_DONE && w->skip_cqe && x->up_done && !c->c_send_linked &&
+		    next_head_at_once(w, c)) {
+			/* the response's last bytes go out linked to the next
+			 * head's recv (see linked_send) */
+			const char *p = x->ubuf + x->u_off;
+			x->obs_bytes += (uint32_t)used;
+			x->u_off += (uint32_t)used;
+			x->u_sending = 0;
+			x->down_done = true;
+			if (x->u_off != x->u_len || !x->sp.keep_alive)
+				x->upstream_reusable = false;
+			request_over_sending(w, c, p, (uint32_t)used);
+			return;
+		}
 		c_send(w, c, x->ubuf + x->u_off, (uint32_t)used);
 	} else {
 		down_after_send(w, c);
@@ -1440,8 +1511,37 @@ static void on_poll(struct sg_worker *w, struct sg_conn *c, int res)
 		close_conn(w, c);
 }
 
+/* A linked send failed (success posts nothing; not counted in inflight).
+ * Its recv, and that recv's timeout, will post nothing either (see
+ * linked_send): they are accounted for here. */
+static void on_linked_send_failed(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint32_t uepoch)
+{
+	if (op == SG_OP_C_SEND_LINKED) {
+		c->inflight--;
+		if (c->c_linked_timeout) {
+			c->inflight--;
+			c->ntimeouts--;
+		}
+		c->c_recv_pending = false;
+		c->c_send_linked = false;
+		close_conn(w, c);	/* the client has part of a response at most */
+	} else {
+		c->inflight--;
+		if (uepoch == (c->uepoch & 3u)) {
+			c->u_recv_pending = false;
+			if (c->state == SG_CS_FORWARD)
+				upstream_failed(w, c);	/* a stale pooled upstream: replayed once, or 502 */
+		}
+	}
+	maybe_free(w, c);
+}
+
 void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint32_t uepoch, int res)
 {
+	if (op == SG_OP_C_SEND_LINKED || op == SG_OP_U_SEND_LINKED) {
+		on_linked_send_failed(w, c, op, uepoch);
+		return;
+	}
 	c->inflight--;
 	bool stale_up = false;
 	switch (op) {
@@ -1482,6 +1582,7 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 		break;
 	case SG_OP_C_RECV:
 		c->c_recv_pending = false;
+		c->c_send_linked = false;	/* a linked send before it is done */
 		if (c->state != SG_CS_CLOSING)
 			on_c_recv(w, c, res);
 		break;
@@ -1522,6 +1623,12 @@ void sg_conn_on_cqe(struct sg_worker *w, struct sg_conn *c, enum sg_op op, uint3
 
 void sg_conn_drain(struct sg_worker *w, struct sg_conn *c)
 {
+	if (c->c_send_linked && c->state == SG_CS_READ_HEAD) {
+		/* the response may still be going out: let it, then the linked
+		 * recv reads EOF and closes the connection */
+		shutdown(c->cfd, SHUT_RD);
+		return;
+	}
 	if (c->state == SG_CS_IDLE || (c->state == SG_CS_READ_HEAD && c->ctx && c->ctx->c_len == 0))
 		close_conn(w, c);
 	else if (c->ctx)

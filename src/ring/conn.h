@@ -127,6 +127,8 @@ struct sg_conn {
 	bool c_eof, u_eof;		/* hijack half-close bookkeeping */
 	bool watch_pending;		/* a C_WATCH poll is armed (touches no buffer) */
 	bool c_out_splice, u_out_splice;	/* the C_SEND / U_SEND in flight is a splice from a pipe */
+	bool c_send_linked;		/* a response send linked to the next head's recv may be in flight */
+	bool c_linked_timeout;		/* ... and that recv has a linked timeout */
 	bool queued;			/* on an inspect queue (INSPECT_WAIT) */
 	uint8_t q_class;		/* enum sg_inspect_class of that queue */
 	bool cfd_nonblock;		/* O_NONBLOCK set (for synchronous splice) */

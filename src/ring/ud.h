@@ -31,6 +31,8 @@ enum sg_op {
 	SG_OP_L_RECV,
 	SG_OP_SPLICE_WAIT_UP,	/* a splice (client -> upstream) would block: poll, then retry */
 	SG_OP_SPLICE_WAIT_DN,	/* the same for upstream -> client */
+	SG_OP_C_SEND_LINKED,	/* a send linked to the next recv: completes only if it failed (conn.c) */
+	SG_OP_U_SEND_LINKED,
 };
 
 static inline uint64_t sg_ud_make(enum sg_op op, uint32_t uepoch, uint32_t slot, uint32_t gen)

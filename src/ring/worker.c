@@ -101,6 +101,7 @@ int sg_worker_init(struct sg_worker *w)
 	if (r < 0)
 		return r;
 	w->ring_ok = true;
+	w->skip_cqe = (p.features & IORING_FEAT_CQE_SKIP) != 0;
 
 	w->conns = mmap(NULL, sizeof(struct sg_conn) * n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	w->ctx_mem = mmap(NULL, sizeof(struct sg_reqctx) * o->max_active_per_worker, PROT_READ | PROT_WRITE,

@@ -27,6 +27,7 @@ struct sg_worker {
 	pthread_t thread;
 	struct io_uring ring;
 	bool ring_ok;
+	bool skip_cqe;			/* IOSQE_CQE_SKIP_SUCCESS works (5.17+): sends linked to recvs (conn.c) */
 	const struct sg_server_opts *opts;
 	int rcu_slot;
 	struct sg_obs_worker *obs;	/* NULL: observability off */

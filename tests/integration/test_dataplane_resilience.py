@@ -107,3 +107,24 @@ def test_socket_is_owner_only(sockguard):
     import stat
     proxy = allow_all(sockguard)
     assert stat.S_IMODE(os.stat(proxy.socket).st_mode) == 0o600
+
+
+def test_clients_gone_before_their_response_leave_nothing_behind(sockguard):
+    """A response whose client has already closed fails to send. That send
+    is linked to the next head's recv (ring/conn.c, linked_send), and the
+    kernel then posts nothing for the recv or its timeout: if the proxy
+    waited for them the connection would never be freed and SIGTERM would
+    hang. Each client here hangs up right after its request."""
+    proxy = allow_all(sockguard)
+    assert proxy.http("GET", "/_ping")[0] == 200
+    for _ in range(50):
+        s = proxy.connect()
+        s.sendall(PING)
+        s.close()
+    time.sleep(0.5)
+    # still serving, and the drain on SIGTERM finds no stuck connection
+    for _ in range(5):
+        assert proxy.http("GET", "/_ping")[0] == 200
+    start = time.monotonic()
+    assert proxy.stop() == 0
+    assert time.monotonic() - start < 5
