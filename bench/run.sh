@@ -112,6 +112,12 @@ def cell(sc, t, metric):
     b = bad(sc, t)
     return s + (f" ({b} failed)" if b else "")
 
+def metric_of(sc):
+    return next(x["metric"] for x in rows if x["scenario"] == sc)
+
+def unit_of(metric):
+    return "req/s" if metric == "rps" else "MB/s"
+
 def ratio(sc, a, b, metric):
     va, vb = vals(sc, a, metric), vals(sc, b, metric)
     rs = [va[r] / vb[r] for r in va if r in vb and vb[r] > 0]
@@ -122,13 +128,12 @@ print(f"Load average (1/5/15 min) at start: {load0}; at end: {load1}.\n")
 print("| scenario | metric | direct | sockguard | haproxy | sockguard/haproxy | sockguard/direct | haproxy/direct |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for sc in order:
-    metric = next(x["metric"] for x in rows if x["scenario"] == sc)
-    unit = "req/s" if metric == "rps" else "MB/s"
-    print(f"| {sc} | {unit} | {cell(sc,'direct',metric)} | {cell(sc,'sockguard',metric)} | "
+    metric = metric_of(sc)
+    print(f"| {sc} | {unit_of(metric)} | {cell(sc,'direct',metric)} | {cell(sc,'sockguard',metric)} | "
           f"{cell(sc,'haproxy',metric)} | {ratio(sc,'sockguard','haproxy',metric)} | "
           f"{ratio(sc,'sockguard','direct',metric)} | {ratio(sc,'haproxy','direct',metric)} |")
 
-lat = [sc for sc in order if next(x["metric"] for x in rows if x["scenario"] == sc) == "rps"]
+lat = [sc for sc in order if metric_of(sc) == "rps"]
 if lat:
     print("\nLatency (µs, medians over rounds of each run's p50 / p99):\n")
     print("| scenario | direct p50 / p99 | sockguard p50 / p99 | haproxy p50 / p99 |")
@@ -166,7 +171,7 @@ if any(x["target"] == "haproxy-b" for x in rows):
     print("| scenario | median ratio | min – max over rounds |")
     print("| --- | ---: | ---: |")
     for sc in order:
-        metric = next(x["metric"] for x in rows if x["scenario"] == sc)
+        metric = metric_of(sc)
         va, vb = vals(sc, "haproxy-b", metric), vals(sc, "haproxy", metric)
         rs = sorted(va[r] / vb[r] for r in va if r in vb and vb[r] > 0)
         if rs:
@@ -197,9 +202,8 @@ if fl:
     print("| scenario | metric | direct | relay | sockguard | relay/direct | sockguard/relay | haproxy/relay |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for sc in fl:
-        metric = next(x["metric"] for x in rows if x["scenario"] == sc)
-        unit = "req/s" if metric == "rps" else "MB/s"
-        print(f"| {sc} | {unit} | {cell(sc,'direct',metric)} | {cell(sc,'relay',metric)} | {cell(sc,'sockguard',metric)} | "
+        metric = metric_of(sc)
+        print(f"| {sc} | {unit_of(metric)} | {cell(sc,'direct',metric)} | {cell(sc,'relay',metric)} | {cell(sc,'sockguard',metric)} | "
               f"{ratio(sc,'relay','direct',metric)} | {ratio(sc,'sockguard','relay',metric)} | "
               f"{ratio(sc,'haproxy','relay',metric)} |")
 if micro:
