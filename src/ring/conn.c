@@ -912,12 +912,20 @@ static void enter_hijack(struct sg_worker *w, struct sg_conn *c)
 		close_conn(w, c);
 		return;
 	}
-	sg_ring_obs_end(w, c);	/* the head is about to be overwritten by raw bytes */
 	c->state = SG_CS_HIJACK;
 	x->raw = true;
 	/* zero-copy from here on: socket -> pipe -> socket per direction */
-	if (!sg_pipe_get(w, c->pipe_up) || !sg_pipe_get(w, c->pipe_dn))
+	bool piped = sg_pipe_get(w, c->pipe_up) && sg_pipe_get(w, c->pipe_dn);
+	if (!piped)
 		close_pipes(c);		/* fall back to the buffers */
+	/* With pipes the head stays in cbuf untouched, and the request is
+	 * logged when the session closes (close_conn), with its whole duration
+	 * and the bytes relayed to the client, as the original's access log
+	 * runs after its hijacking handler returns. Logged now instead when raw
+	 * bytes will overwrite the head (buffers), or when the verdict's text
+	 * may live in the inspect arena given back below. */
+	if (!piped || x->arena)
+		sg_ring_obs_end(w, c);
 	x->upstream_reusable = false;
 	x->close_after = true;
 	if (x->arena) {		/* an inspected exec start: the body went up; free the slot for the session */
@@ -1312,7 +1320,7 @@ static void on_c_send(struct sg_worker *w, struct sg_conn *c, int res)
 		close_conn(w, c);
 		return;
 	}
-	if (c->state == SG_CS_FORWARD)
+	if (c->state == SG_CS_FORWARD || c->state == SG_CS_HIJACK)
 		x->obs_bytes += (uint32_t)res;
 	if (spliced) {
 		if (c->state != SG_CS_HIJACK && c->state != SG_CS_FORWARD)

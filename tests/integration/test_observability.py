@@ -624,3 +624,22 @@ def test_observ_default_sink_is_stderr(sockguard):
     assert any(r["msg"] == "listening" for r in recs), p.stderr()[:3000]
     v = find(recs, "/version")[0]
     assert v["status"] == 200 and v["normalized_path"] == "/version"
+
+
+def test_observ_hijacked_session_is_logged_when_it_ends(sockguard, tmp_path):
+    """An attach session is one access line written when the session closes:
+    its latency covers the container's run and its bytes the output relayed
+    (the original logs after its hijacking handler returns)."""
+    from policies import ALLOW_ALL
+    cfg, log = config(str(tmp_path), rules=ALLOW_ALL)
+    p = sockguard(config=cfg)
+    r = p.docker("run", "--rm", harness.IMAGE, "sh", "-c", "sleep 1.5; echo hello-after-sleep")
+    assert "hello-after-sleep" in r.stdout
+    recs = json_lines(log, lambda rs: find(rs, "/attach", "POST") and find(rs, "/wait", "POST"))
+    attach = find(recs, "/attach", "POST")
+    assert len(attach) == 1, attach
+    a = attach[0]
+    assert a["status"] == 101 and a["decision"] == "allow"
+    assert a["latency_ms"] >= 1400, a
+    # the 101 head plus the multiplexed frame carrying the line
+    assert a["bytes"] > len("hello-after-sleep\n") + 8, a
