@@ -7,6 +7,8 @@
 #include "inspect/multipart.h"
 #include "inspect/tar.h"
 
+#include "tar_fixture.h"
+
 static struct sg_arena arena;
 static struct sg_inspect_settings S;
 static char tarbuf[16 * 1024];
@@ -29,21 +31,7 @@ TestSuite(inspect_multipart, .init = setup, .fini = teardown);
 static void tar_add(const char *name, char type, const char *data)
 {
 	size_t n = strlen(data);
-	char *h = tarbuf + tarlen;
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	snprintf(h + 100, 8, "%07o", 0644);
-	snprintf(h + 108, 8, "%07o", 0);
-	snprintf(h + 116, 8, "%07o", 0);
-	snprintf(h + 124, 12, "%011o", (unsigned)n);
-	snprintf(h + 136, 12, "%011o", 0);
-	h[156] = type;
-	memcpy(h + 257, "ustar\00000", 8);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
+	tar_fixture_header(tarbuf + tarlen, name, type, 0644, n, NULL, TAR_USTAR, NULL);
 	tarlen += 512;
 	memcpy(tarbuf + tarlen, data, n);
 	tarlen += (n + 511) / 512 * 512;

@@ -7,6 +7,8 @@
 #include "inspect/inspect.h"
 #include "inspect/tar.h"
 
+#include "tar_fixture.h"
+
 static struct sg_arena arena;
 static struct sg_inspect_settings S;
 static char tarbuf[64 * 1024];
@@ -25,24 +27,7 @@ TestSuite(inspect_tar, .init = setup, .fini = teardown);
 /* Append one ustar (or GNU, or V7) header + data. */
 static void add_raw(const char *name, char type, const char *data, size_t n, const char *magic, const char *prefix)
 {
-	char *h = tarbuf + tarlen;
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name) > 100 ? 100 : strlen(name));
-	snprintf(h + 100, 8, "%07o", 0644);
-	snprintf(h + 108, 8, "%07o", 0);
-	snprintf(h + 116, 8, "%07o", 0);
-	snprintf(h + 124, 12, "%011o", (unsigned)n);	/* test bodies are small: fits 11 digits */
-	snprintf(h + 136, 12, "%011o", 0);
-	h[156] = type;
-	if (magic)
-		memcpy(h + 257, magic, 8);
-	if (prefix)
-		memcpy(h + 345, prefix, strlen(prefix));
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
+	tar_fixture_header(tarbuf + tarlen, name, type, 0644, n, NULL, magic, prefix);
 	tarlen += 512;
 	memcpy(tarbuf + tarlen, data, n);
 	tarlen += (n + 511) / 512 * 512;

@@ -8,6 +8,8 @@
 #include "inspect/inspect.h"
 #include "inspect/tar_stream.h"
 
+#include "tar_fixture.h"
+
 static struct sg_arena arena;
 static struct sg_inspect_settings S;
 static char *tarbuf;
@@ -32,23 +34,7 @@ TestSuite(inspect_tar_stream, .init = setup, .fini = teardown);
 
 static void add_hdr(const char *name, char type, size_t n, unsigned mode, const char *magic, const char *link)
 {
-	char *h = tarbuf + tarlen;
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name) > 100 ? 100 : strlen(name));
-	snprintf(h + 100, 8, "%07o", mode);
-	snprintf(h + 108, 8, "%07o", 0);
-	snprintf(h + 116, 8, "%07o", 0);
-	snprintf(h + 124, 12, "%011o", (unsigned)n);
-	snprintf(h + 136, 12, "%011o", 0);
-	h[156] = type;
-	if (link)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, magic ? magic : "ustar\00000", 8);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
+	tar_fixture_header(tarbuf + tarlen, name, type, mode, n, link, magic ? magic : TAR_USTAR, NULL);
 	tarlen += 512;
 }
 

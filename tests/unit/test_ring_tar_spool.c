@@ -14,6 +14,8 @@
 #include "ring/tar_spool.h"
 #include "ring/worker.h"
 
+#include "tar_fixture.h"
+
 struct sg_policy *sg_test_spool_policy(bool allow_links);	/* test_ring_tar_spool_cfg.c */
 
 static struct sg_policy *strict, *open_links;
@@ -54,20 +56,7 @@ TestSuite(tar_spool, .init = setup, .fini = teardown);
 
 static void add(const char *name, char type, size_t n, const char *link)
 {
-	char *h = tarbuf + tarlen;
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	snprintf(h + 100, 8, "%07o", 0644);
-	snprintf(h + 124, 12, "%011o", (unsigned)n);
-	h[156] = type;
-	if (link)
-		memcpy(h + 157, link, strlen(link));
-	memcpy(h + 257, "ustar\00000", 8);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
+	tar_fixture_header(tarbuf + tarlen, name, type, 0644, n, link, TAR_USTAR, NULL);
 	tarlen += 512;
 	for (size_t i = 0; i < n; i++)
 		tarbuf[tarlen + i] = (char)('a' + i % 26);
