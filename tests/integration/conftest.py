@@ -2,6 +2,7 @@
 
 Fixtures:
   docker_daemon  session: a started DockerDaemon with local/busybox:1 imported
+  running        function: a busybox container sleeping (no network), removed after
   sockguard      function: factory sockguard(config=None, env=None, args=()) -> Proxy;
                  every proxy it started is stopped after the test, and the test
                  fails if one exited non-zero or reported a sanitizer error.
@@ -68,3 +69,11 @@ def sockguard(docker_daemon, tmp_path_factory):
             problems.append("sockguard exited %s after SIGTERM:\n%s" % (rc, err[-2000:]))
     if problems:
         pytest.fail("\n".join(problems))
+
+
+@pytest.fixture
+def running(docker_daemon):
+    n = harness.container_name()
+    docker_daemon.docker("run", "-d", "--name", n, "--network", "none", harness.IMAGE, "sleep", "600")
+    yield n
+    docker_daemon.docker("rm", "-f", n, check=False)

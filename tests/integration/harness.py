@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOCKGUARD_BIN = os.environ.get("SOCKGUARD_BIN", str(ROOT / "build" / "sockguard"))
@@ -37,6 +38,25 @@ _COMPAT_VARS = {
     "SWARM", "SYSTEM", "TASKS", "VOLUMES", "GRPC", "ALLOW_START", "ALLOW_STOP",
     "ALLOW_RESTARTS", "ALLOW_RESTART", "ALLOW_CREATE", "ALLOW_EXEC", "DELETE",
 }
+
+
+def container_name():
+    """A unique name for a container or image a test creates."""
+    return "sg-" + uuid.uuid4().hex[:10]
+
+
+def wait_listening(path, timeout=10.0):
+    """Until a unix socket accepts a connection (listening, not just bound)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            t = socket.socket(socket.AF_UNIX)
+            t.connect(path)
+            t.close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 def clean_env(extra=None):

@@ -22,8 +22,7 @@ def proxy(sockguard):
     return allow_all(sockguard)
 
 
-def name():
-    return "sg-" + uuid.uuid4().hex[:10]
+name = harness.container_name
 
 
 def read_lines_until(proc, predicate, timeout=15.0):
@@ -75,13 +74,6 @@ def test_create_start_stop_rm_lifecycle(proxy, docker_daemon):
     proxy.docker("rm", n)
     assert docker_daemon.docker("inspect", n, check=False).returncode != 0
 
-
-@pytest.fixture
-def running(docker_daemon):
-    n = name()
-    docker_daemon.docker("run", "-d", "--name", n, "--network", "none", IMAGE, "sleep", "600")
-    yield n
-    docker_daemon.docker("rm", "-f", n, check=False)
 
 
 def test_exec_without_stdin(proxy, running):

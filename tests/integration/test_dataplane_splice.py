@@ -34,21 +34,13 @@ def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
-def name():
-    return "sg-" + uuid.uuid4().hex[:10]
+name = harness.container_name
 
 
 @pytest.fixture
 def proxy(sockguard):
     return allow_all(sockguard)
 
-
-@pytest.fixture
-def running(docker_daemon):
-    n = name()
-    docker_daemon.docker("run", "-d", "--name", n, "--network", "none", IMAGE, "sleep", "600")
-    yield n
-    docker_daemon.docker("rm", "-f", n, check=False)
 
 
 # ---- real dockerd, real CLI --------------------------------------------------------
@@ -238,14 +230,7 @@ def scripted():
         f.write(ALLOW_ALL)
     p = subprocess.Popen([BIN, "serve", "-c", cfg, "--listen-socket", px_path, "--upstream-socket", up_path,
                           "--workers", "1"], stderr=subprocess.DEVNULL, env=harness.clean_env())
-    for _ in range(100):
-        try:
-            t = socket.socket(socket.AF_UNIX)
-            t.connect(px_path)
-            t.close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    harness.wait_listening(px_path, timeout=5)
     yield {"up": up, "px": px_path, "pid": p.pid}
     p.terminate()
     try:

@@ -40,14 +40,7 @@ def env():
         p = subprocess.Popen([BIN, "serve", "-c", cfg, "--listen-socket", px_path, "--upstream-socket", up_path,
                               "--workers", "2"], stderr=subprocess.DEVNULL, env=e)  # access lines: never read
         state["proc"] = p
-        for _ in range(100):   # listening, not just bound
-            try:
-                t = socket.socket(socket.AF_UNIX)
-                t.connect(px_path)
-                t.close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        harness.wait_listening(px_path, timeout=5)
         return state.get("up")
 
     state["start"] = start

@@ -52,8 +52,7 @@ rules:
 """
 
 
-def name():
-    return "sg-" + uuid.uuid4().hex[:10]
+name = harness.container_name
 
 
 def daemon_http(daemon, method, path, body=None):
@@ -93,13 +92,6 @@ def start_raw(proxy, path, detach=True):
 def body_of(resp):
     return resp.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in resp else b""
 
-
-@pytest.fixture
-def running(docker_daemon):
-    n = name()
-    docker_daemon.docker("run", "-d", "--name", n, "--network", "none", IMAGE, "sleep", "600")
-    yield n
-    docker_daemon.docker("rm", "-f", n, check=False)
 
 
 @pytest.fixture

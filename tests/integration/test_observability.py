@@ -219,14 +219,7 @@ def captured():
     p = subprocess.Popen([harness.SOCKGUARD_BIN, "serve", "-c", cfg, "--listen-socket", px,
                           "--upstream-socket", os.path.join(d, "up.sock"), "--workers", "2"],
                          stderr=subprocess.DEVNULL, env=harness.clean_env())
-    for _ in range(200):
-        try:
-            t = socket.socket(socket.AF_UNIX)
-            t.connect(px)
-            t.close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    harness.wait_listening(px, timeout=10)
     yield px, up, log
     p.send_signal(signal.SIGTERM)
     assert p.wait(timeout=15) == 0
