@@ -4,7 +4,9 @@ One proxy per policy and module (module_proxy), the deny/allow assertions
 the standards ask for (dockerd never saw a denied request, nothing was
 created; an allowed request really worked), and a policy builder.
 """
+import io
 import json
+import tarfile
 import time
 import uuid
 
@@ -78,6 +80,23 @@ def module_proxy(config):
 
 def name():
     return "sgi-" + uuid.uuid4().hex[:10]
+
+
+def plugin_tar(config, ustar=False):
+    """A plugin rootfs tar as POST /plugins/create takes it: config.json
+    (the given config) and an empty rootfs/. ustar: plain USTAR headers
+    (Python's default is GNU)."""
+    buf = io.BytesIO()
+    fmt = tarfile.USTAR_FORMAT if ustar else tarfile.DEFAULT_FORMAT
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+        data = json.dumps(config).encode()
+        ti = tarfile.TarInfo("config.json")
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+        ti = tarfile.TarInfo("rootfs")
+        ti.type = tarfile.DIRTYPE
+        t.addfile(ti)
+    return buf.getvalue()
 
 
 def all_names(daemon):

@@ -10,12 +10,10 @@ config.json: sockguard refuses those). The allow case only proves that
 dockerd received the request; the deny cases prove it never did.
 """
 import http.client
-import io
 import json
 import socket
-import tarfile
 
-from inspect_helpers import DENIED, Denials, allow, http_reached, module_proxy, policy
+from inspect_helpers import DENIED, Denials, allow, plugin_tar, http_reached, module_proxy, policy
 
 RULES = allow("POST", "/plugins/create")
 default = module_proxy(policy(rules=RULES))
@@ -28,16 +26,7 @@ CT = 'multipart/form-data; boundary="%s"' % BOUNDARY
 
 
 def _plugin_tar(config):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
-        data = json.dumps(config).encode()
-        ti = tarfile.TarInfo("config.json")
-        ti.size = len(data)
-        t.addfile(ti, io.BytesIO(data))
-        ti = tarfile.TarInfo("rootfs")
-        ti.type = tarfile.DIRTYPE
-        t.addfile(ti)
-    return buf.getvalue()
+    return plugin_tar(config, ustar=True)
 
 
 def _envelope(archive, preamble=b"", close=True, boundary=BOUNDARY):

@@ -15,7 +15,7 @@ import tarfile
 import pytest
 
 import harness
-from inspect_helpers import DENIED, Denials, allow, http_reached, module_proxy, name, policy, reached_nowait
+from inspect_helpers import DENIED, Denials, allow, plugin_tar, http_reached, module_proxy, name, policy, reached_nowait
 
 RULES = "".join(allow(m, p) for m, p in [
     ("POST", "/images/create"), ("POST", "/volumes/create"), ("DELETE", "/volumes/*"),
@@ -325,16 +325,7 @@ def test_ownership_label_key_reaches_node_inspector(docker_daemon, owner_key):
 
 
 def _plugin_tar(config):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        data = json.dumps(config).encode()
-        ti = tarfile.TarInfo("config.json")
-        ti.size = len(data)
-        t.addfile(ti, io.BytesIO(data))
-        ti = tarfile.TarInfo("rootfs")
-        ti.type = tarfile.DIRTYPE
-        t.addfile(ti)
-    return buf.getvalue()
+    return plugin_tar(config, ustar=False)
 
 
 def test_plugin_create(docker_daemon, default, opened):
