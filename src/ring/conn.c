@@ -432,11 +432,19 @@ static void respond_local(struct sg_worker *w, struct sg_conn *c, enum sg_local_
 /* Given how the request leaves the connection, does request_over() go on to
  * read the next head on the same context at once? (not closing, nothing
  * pipelined, contexts to spare) */
+static bool closes_after_request(const struct sg_worker *w, const struct sg_conn *c)
+{
+	return c->ctx->close_after || w->draining || c->inflight > c->ntimeouts + c->watch_pending;
+}
+
+static bool ctx_to_spare(const struct sg_worker *w)
+{
+	return w->nfree_ctx > w->opts->max_active_per_worker / 2;
+}
+
 static bool next_head_at_once(const struct sg_worker *w, const struct sg_conn *c)
 {
-	const struct sg_reqctx *x = c->ctx;
-	return !x->close_after && !w->draining && c->inflight <= c->ntimeouts + c->watch_pending &&
-	       x->c_len == x->c_off && w->nfree_ctx > w->opts->max_active_per_worker / 2;
+	return !closes_after_request(w, c) && c->ctx->c_len == c->ctx->c_off && ctx_to_spare(w);
 }
 
 /* The request is over. `last` (n bytes, in ctx->ubuf) is the end of the
@@ -456,7 +464,7 @@ static void request_over_sending(struct sg_worker *w, struct sg_conn *c, const c
 			drop_upstream(w, c);
 		}
 	}
-	if (x->close_after || w->draining || c->inflight > c->ntimeouts + c->watch_pending) {
+	if (closes_after_request(w, c)) {
 		close_conn(w, c);
 		return;
 	}
@@ -475,7 +483,7 @@ static void request_over_sending(struct sg_worker *w, struct sg_conn *c, const c
 		begin_read_head(w, c);
 		return;
 	}
-	if (w->nfree_ctx > w->opts->max_active_per_worker / 2) {
+	if (ctx_to_spare(w)) {
 		/* plenty of contexts: keep this one and recv the next head
 		 * directly (one op per request less than poll + recv); the
 		 * head deadline starts with its first byte */
