@@ -7,7 +7,7 @@
  *   GET  /_ping                      200 "OK" with Docker's ping headers
  *   GET  /containers/json            200, a ~2 KiB JSON list (Content-Length)
  *   GET  /stream?bytes=N             200, N bytes of body (Content-Length)
- *   GET  /stream-chunked?bytes=N     200, N bytes of body (chunked, 64 KiB chunks)
+ *   GET  /stream-chunked?bytes=N[&chunk=C]  200, N bytes of body (chunked, C-byte chunks, default 64 KiB)
  *   POST /upload                     reads the body, 200 {"bytes":N}
  *   POST /containers/create          reads the JSON body, 201 {"Id":..,"Warnings":[]}
  *   POST /containers/ID/attach       with Upgrade: tcp: 101 UPGRADED, then echoes
@@ -86,6 +86,7 @@ struct conn {
 	int qn, qi;
 	uint64_t gen_left;	/* generated response body bytes still to queue */
 	bool gen_chunked;
+	size_t gen_chunk;	/* chunked: bytes per chunk */
 	bool gen_final;		/* chunked: terminator queued */
 	/* hijack */
 	char *echo;
@@ -168,8 +169,8 @@ static bool q_refill(struct conn *c)
 {
 	c->qn = c->qi = 0;
 	if (c->gen_left > 0) {
-		size_t n = c->gen_left > (c->gen_chunked ? CHUNK_SIZE : BODY_CAP)
-			   ? (c->gen_chunked ? CHUNK_SIZE : BODY_CAP) : (size_t)c->gen_left;
+		size_t cap = c->gen_chunked ? c->gen_chunk : BODY_CAP;
+		size_t n = c->gen_left > cap ? cap : (size_t)c->gen_left;
 		if (c->gen_chunked) {
 			int h = snprintf(c->chunk_hdr, sizeof c->chunk_hdr, "%zx\r\n", n);
 			q_push(c, c->chunk_hdr, (size_t)h);
@@ -233,12 +234,13 @@ static bool path_is(const char *p, size_t len, const char *want)
 	return len == wl && memcmp(p, want, wl) == 0;
 }
 
-static uint64_t query_bytes(const char *q, const char *end)
+/* The number after "key=" in the query string, 0 if absent. */
+static uint64_t query_u64(const char *q, const char *end, const char *key)
 {
-	/* find "bytes=" in the query string */
+	size_t kl = strlen(key);
 	while (q && q < end) {
-		if ((size_t)(end - q) > 6 && memcmp(q, "bytes=", 6) == 0)
-			return strtoull(q + 6, NULL, 10);
+		if ((size_t)(end - q) > kl && memcmp(q, key, kl) == 0)
+			return strtoull(q + kl, NULL, 10);
 		q = memchr(q, '&', (size_t)(end - q));
 		if (q)
 			q++;
@@ -424,8 +426,11 @@ static size_t parse_head(struct conn *c, size_t hlen, uint64_t *stream_bytes)
 	}
 	else
 		c->route = R_NOT_FOUND;
-	if (c->route == R_STREAM || c->route == R_STREAM_CHUNKED)
-		*stream_bytes = query_bytes(qs ? qs + 1 : NULL, tend);
+	if (c->route == R_STREAM || c->route == R_STREAM_CHUNKED) {
+		*stream_bytes = query_u64(qs ? qs + 1 : NULL, tend, "bytes=");
+		uint64_t ch = query_u64(qs ? qs + 1 : NULL, tend, "chunk=");
+		c->gen_chunk = ch > 0 && ch <= BODY_CAP ? (size_t)ch : CHUNK_SIZE;
+	}
 
 	if (chunked) {
 		c->st = ST_REQ_CHUNKED;

@@ -88,6 +88,19 @@ static int on_body(llhttp_t *l, const char *at, size_t n)
 	return p->body_sink(p->body_sink_ctx, at, n) == 0 ? 0 : -1;
 }
 
+static int on_chunk_header(llhttp_t *l)
+{
+	R(l)->in_chunk = l->content_length > 0;
+	R(l)->chunk_size = l->content_length;
+	return 0;
+}
+
+static int on_chunk_complete(llhttp_t *l)
+{
+	R(l)->in_chunk = false;
+	return 0;
+}
+
 static int on_message_complete(llhttp_t *l)
 {
 	struct sg_http_resp_parser *p = R(l);
@@ -106,6 +119,8 @@ static const llhttp_settings_t resp_settings = {
 	.on_headers_complete = on_headers_complete,
 	.on_body = on_body,
 	.on_message_complete = on_message_complete,
+	.on_chunk_header = on_chunk_header,
+	.on_chunk_complete = on_chunk_complete,
 };
 
 void sg_http_resp_init(struct sg_http_resp_parser *p, bool request_was_head, bool hijack_candidate)
@@ -148,6 +163,27 @@ enum sg_resp_event sg_http_resp_feed(struct sg_http_resp_parser *p, const char *
 			return SG_RESP_DONE;
 	}
 	return SG_RESP_ERROR;
+}
+
+uint64_t sg_http_resp_chunk_left(const struct sg_http_resp_parser *p)
+{
+	if (!p->head_seen || p->done || p->hijack || !p->in_chunk || !(p->llh.flags & F_CHUNKED))
+		return 0;
+	return p->llh.content_length;
+}
+
+bool sg_http_resp_skip_chunk_data(struct sg_http_resp_parser *p, uint64_t n)
+{
+	static const char zeros[16384];
+	if (p->body_sink || n > sg_http_resp_chunk_left(p))
+		return false;	/* a body reader would be handed zeros */
+	while (n > 0) {
+		size_t k = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
+		if (llhttp_execute(&p->llh, zeros, k) != HPE_OK)
+			return false;
+		n -= k;
+	}
+	return true;
 }
 
 bool sg_http_resp_eof_ok(const struct sg_http_resp_parser *p)

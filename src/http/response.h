@@ -37,6 +37,8 @@ struct sg_http_resp_parser {
 	uint16_t status;
 	bool keep_alive;		/* upstream connection reusable after DONE */
 	bool until_close;		/* body ends at upstream EOF */
+	bool in_chunk;			/* chunked: inside a chunk's data (llh.content_length left) */
+	uint64_t chunk_size;		/* chunked: size of the latest chunk header */
 	char ctype[64];			/* Content-Type of the final response (truncated) */
 	uint8_t ctype_len;
 	uint8_t field_len;
@@ -54,6 +56,17 @@ void sg_http_resp_init(struct sg_http_resp_parser *p, bool request_was_head, boo
 /* Feed bytes; *used is how many belong to this response (all of them for
  * SG_RESP_MORE). */
 enum sg_resp_event sg_http_resp_feed(struct sg_http_resp_parser *p, const char *data, size_t n, size_t *used);
+
+/* Chunked final response, inside a chunk's data: the bytes of that chunk
+ * still to come (llhttp counts them down in llh.content_length); 0 between
+ * chunks, after the last one, or for any other framing. */
+uint64_t sg_http_resp_chunk_left(const struct sg_http_resp_parser *p);
+
+/* n bytes of chunk data (n <= sg_http_resp_chunk_left) went to the client
+ * without passing through the parser (spliced): account for them. llhttp
+ * never looks at chunk data, so they are fed as zeros. False if the parser
+ * disagrees (it cannot, given the precondition). */
+bool sg_http_resp_skip_chunk_data(struct sg_http_resp_parser *p, uint64_t n);
 
 /* The upstream closed: is that a valid end of the response? */
 bool sg_http_resp_eof_ok(const struct sg_http_resp_parser *p);

@@ -709,17 +709,121 @@ static void down_splice_next(struct sg_worker *w, struct sg_conn *c)
 	splice_op(w, c, c->ufd, c->pipe_dn[1], sg_splice_len(c->ctx->dn_left), SG_OP_U_RECV);
 }
 
-static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c)
+/* A chunked response moves one chunk at a time: the chunk's data, once
+ * SG_CHUNK_SPLICE_MIN or more of it is still to come, goes socket -> pipe ->
+ * socket, and llhttp is told it went by (sg_http_resp_skip_chunk_data) so
+ * it frames the CRLF and the next chunk header. After a spliced chunk, the
+ * next header is peeked (MSG_PEEK: it stays in the socket) and parsed; if it
+ * opens another chunk big enough, the header and that chunk are spliced
+ * together, else the parser is restored and the bytes are read into ubuf. */
+/* Between chunks: parse the next chunk header from a peek. True if it opens
+ * a chunk worth splicing; dn_left is then that header (still in the socket,
+ * already parsed: dn_ahead) plus the chunk data after it. Else the parser
+ * is as it was and the bytes stay for the plain recv. */
+static bool chunk_peek(struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	char *buf = x->ubuf;		/* drained: every byte in it was relayed */
+	ssize_t n = recv(c->ufd, buf, SG_CHUNK_PEEK, MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0)
+		return false;	/* nothing yet, EOF or error: the plain recv sees it */
+	struct sg_http_resp_parser saved = x->sp;
+	size_t used;
+	uint64_t left;
+	if (sg_http_resp_feed(&x->sp, buf, (size_t)n, &used) != SG_RESP_MORE ||
+	    (left = sg_http_resp_chunk_left(&x->sp)) < SG_CHUNK_SPLICE_MIN) {
+		x->sp = saved;
+		return false;
+	}
+	x->dn_left = (uint64_t)n + left;
+	x->dn_ahead = (uint32_t)n;
+	return true;
+}
+
+/* n bytes of the chunk being spliced entered the pipe. */
+static bool chunk_piped(struct sg_reqctx *x, uint32_t n)
+{
+	uint32_t seen = n < x->dn_ahead ? n : x->dn_ahead;
+	x->dn_ahead -= seen;
+	x->dn_left -= n;
+	x->dn_piped += n;
+	return sg_http_resp_skip_chunk_data(&x->sp, n - seen);
+}
+
+/* With synchronous splices, chunks already waiting in the upstream socket
+ * join the pipe before it is sent on (up to SG_CHUNK_GATHER bytes): one
+ * peek and one splice per chunk, one send per pipe. */
+static bool chunk_gather(struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	while (x->dn_piped < SG_CHUNK_GATHER) {
+		if (x->dn_left == 0 && !chunk_peek(c))
+			break;
+		uint32_t n = sg_splice_len(x->dn_left);
+		if (n > SG_CHUNK_GATHER - x->dn_piped)
+			n = SG_CHUNK_GATHER - x->dn_piped;
+		int r = sg_splice_now(c->ufd, c->pipe_dn[1], n);
+		if (r <= 0)
+			break;		/* not there yet (or the next splice sees the error) */
+		if (!chunk_piped(x, (uint32_t)r))
+			return false;
+		if ((uint32_t)r < n)
+			break;
+	}
+	return true;
+}
+
+/* A chunked response moves one chunk at a time: the chunk's data, once
+ * SG_CHUNK_SPLICE_MIN or more of it is still to come, goes socket -> pipe ->
+ * socket, and llhttp is told it went by (sg_http_resp_skip_chunk_data) so
+ * it frames the CRLF and the next chunk header. After a spliced chunk the
+ * next header is peeked (chunk_peek); if it opens another chunk big enough,
+ * the header and that chunk are spliced together. */
+static bool down_chunk_begin(struct sg_worker *w, struct sg_conn *c, bool peek)
+{
+	struct sg_reqctx *x = c->ctx;
+	uint64_t left = sg_http_resp_chunk_left(&x->sp);
+	if (left == 0 && (peek || x->sp.chunk_size >= SG_CHUNK_SPLICE_MIN)) {
+		x->u_off = x->u_len = 0;
+		if (!chunk_peek(c))
+			return false;
+	} else if (left >= SG_CHUNK_SPLICE_MIN) {
+		x->dn_left = left;
+		x->dn_ahead = 0;
+	} else {
+		return false;
+	}
+	x->dn_splice = true;
+	x->dn_chunk = true;
+	x->u_off = x->u_len = 0;
+	down_splice_next(w, c);
+	return true;
+}
+
+static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c, bool peek)
 {
 	struct sg_reqctx *x = c->ctx;
 	uint64_t left = sg_splice_resp_left(&x->sp);
-	if (left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_dn))
+	if (left < SG_SPLICE_MIN && sg_http_resp_chunk_left(&x->sp) < SG_CHUNK_SPLICE_MIN &&
+	    !peek && x->sp.chunk_size < SG_CHUNK_SPLICE_MIN)
+		return false;	/* short chunks (logs, events) stay on the buffered path */
+	if (!sg_pipe_get(w, c->pipe_dn))
 		return false;
+	if (left < SG_SPLICE_MIN)
+		return (x->sp.llh.flags & F_CHUNKED) && down_chunk_begin(w, c, peek);
 	x->dn_splice = true;
+	x->dn_chunk = false;
 	x->dn_left = left;
 	x->u_off = x->u_len = 0;
 	down_splice_next(w, c);
 	return true;
+}
+
+/* More of the response is to come and ubuf is drained. */
+static void down_more(struct sg_worker *w, struct sg_conn *c, bool peek)
+{
+	if (!down_splice_begin(w, c, peek))
+		u_recv(w, c);
 }
 
 /* The upstream closed where an until-close body may end. */
@@ -744,9 +848,17 @@ static void down_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
 		close_conn(w, c);	/* truncated: the client sees the close */
 		return;
 	}
-	x->dn_piped = (uint32_t)res;
-	if (x->dn_left != SG_SPLICE_UNTIL_CLOSE)
-		x->dn_left -= (uint32_t)res;
+	if (x->dn_chunk) {
+		x->dn_piped = 0;
+		if (!chunk_piped(x, (uint32_t)res) || (sg_splice_sync_ok() && !chunk_gather(c))) {
+			close_conn(w, c);
+			return;
+		}
+	} else {
+		x->dn_piped = (uint32_t)res;
+		if (x->dn_left != SG_SPLICE_UNTIL_CLOSE)
+			x->dn_left -= (uint32_t)res;
+	}
 	splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
 }
 
@@ -755,6 +867,12 @@ static void down_spliced_out(struct sg_worker *w, struct sg_conn *c)
 	struct sg_reqctx *x = c->ctx;
 	if (x->dn_left > 0) {
 		down_splice_next(w, c);
+		return;
+	}
+	x->dn_splice = false;
+	if (x->dn_chunk) {		/* the chunk is relayed: its CRLF and the next header follow */
+		x->dn_chunk = false;
+		down_more(w, c, true);
 		return;
 	}
 	sg_splice_resp_finish(&x->sp);
@@ -814,8 +932,7 @@ static void down_after_send(struct sg_worker *w, struct sg_conn *c)
 		 * ones never pay for the extra poll */
 		if (x->up_done && !x->sp.hijack_candidate && !x->req.upgrade)
 			c_watch(w, c);
-		if (!down_splice_begin(w, c))
-			u_recv(w, c);
+		down_more(w, c, false);
 		return;
 	case SG_RESP_DONE:
 		x->down_done = true;

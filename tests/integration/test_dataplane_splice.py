@@ -6,7 +6,12 @@ their head is relayed. The first half drives the real docker CLI (and, for
 Content-Length uploads, docker-py-style HTTP, which the Go CLI never sends:
 it streams chunked) against the real dockerd; the second half uses a
 scripted upstream for what dockerd never sends (multi-MiB Content-Length
-responses, HEAD with a large Content-Length, until-close bodies).
+responses, HEAD with a large Content-Length, until-close bodies, chunk
+sizes, extensions, trailers and framing errors of its choosing).
+
+Chunked responses (dockerd's save, export, archive and logs) are spliced one
+chunk's data at a time once the chunks are 16 KiB or more; the relay keeps
+the chunked framing byte for byte.
 """
 import hashlib
 import io
@@ -17,6 +22,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -210,6 +216,8 @@ def answer_script(head, body, c):
         c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
         c.sendall(memoryview(BIG)[:int(q)])
         return False
+    if path == "/chunked":
+        return send_chunked(c, urllib.parse.parse_qs(q))
     if path == "/204":
         c.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
         return True
@@ -218,6 +226,46 @@ def answer_script(head, body, c):
         return True
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
     return True
+
+
+def chunked_wire(n, sizes, ext=b"", trailer=b""):
+    """n bytes of BIG as chunks of the given sizes (cycled), then the last
+    chunk and an optional trailer: the exact bytes of the body."""
+    out, off, i = [], 0, 0
+    while off < n:
+        k = min(sizes[i % len(sizes)], n - off)
+        i += 1
+        out += [b"%x%s\r\n" % (k, ext), BIG[off:off + k], b"\r\n"]
+        off += k
+    out.append(b"0\r\n" + trailer + b"\r\n")
+    return out
+
+
+def send_chunked(c, q):
+    """/chunked?n=N&sizes=a,b&ext=1&trailer=1: a chunked body; drip=1 sends
+    every chunk header in two pieces with a pause between; bad=K makes chunk
+    K carry 5 more bytes than its size says; cut=K closes inside chunk K."""
+    n = int(q["n"][0])
+    sizes = [int(v) for v in q.get("sizes", ["65536"])[0].split(",")]
+    parts = chunked_wire(n, sizes, b";a=b" if "ext" in q else b"", b"X-T: 1\r\n" if "trailer" in q else b"")
+    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\n\r\n")
+    bad, cut = int(q.get("bad", ["-1"])[0]), int(q.get("cut", ["-1"])[0])
+    for i in range(0, len(parts) - 1, 3):
+        head, data = parts[i], parts[i + 1]
+        if i // 3 == cut:
+            c.sendall(head + data[:len(data) // 2])
+            return False
+        if i // 3 == bad:
+            data += b"EXTRA"
+        if "drip" in q:
+            c.sendall(head[:2])
+            time.sleep(0.003)
+            c.sendall(head[2:])
+        else:
+            c.sendall(head)
+        c.sendall(data + parts[i + 2])
+    c.sendall(parts[-1])
+    return bad < 0
 
 
 @pytest.fixture
@@ -289,6 +337,37 @@ class Client:
         data = b"".join(parts)
         self.buf = data[n:]
         return status, head, data[:n]
+
+    def chunked_response(self):
+        """Status and the body exactly as relayed (chunk framing and all)."""
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        assert b"transfer-encoding: chunked" in head.lower()
+        pos = 0
+        while True:
+            while b"\r\n" not in self.buf[pos:]:
+                self._fill()
+            line_end = self.buf.index(b"\r\n", pos)
+            size = int(self.buf[pos:line_end].split(b";")[0], 16)
+            if size == 0:
+                while b"\r\n\r\n" not in self.buf[line_end:]:
+                    self._fill()
+                end = self.buf.index(b"\r\n\r\n", line_end) + 4
+                body, self.buf = self.buf[:end], self.buf[end:]
+                return int(head.split(b" ", 2)[1]), body
+            pos = line_end + 2 + size + 2
+            while len(self.buf) < pos:
+                self._fill()
+
+    def read_to_eof(self):
+        try:
+            while True:
+                self._fill()
+        except (EOFError, ConnectionResetError):
+            pass
+        data, self.buf = self.buf, b""
+        return data
 
     def close(self):
         self.s.close()
@@ -424,3 +503,111 @@ def test_slow_reader_keeps_proxy_memory_bounded(scripted):
         s.close()
     time.sleep(0.3)
     assert pipes_of(pid) <= base + 2, "pipes not returned to the pool"
+
+
+# ---- chunked responses ---------------------------------------------------------
+
+
+CHUNK_SHAPES = {
+    "dockerd_32k": ([32768], ""),
+    "64k_ext_trailer": ([65536], "&ext=1&trailer=1"),
+    "1m": ([MIB], ""),
+    "mixed_around_the_threshold": ([100, 40000, 3, 70000, 16383, 16384, 16385, 1], ""),
+    "small_5000": ([5000], ""),
+    "drip_headers": ([40000], "&drip=1"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CHUNK_SHAPES))
+def test_chunked_body_is_relayed_byte_exact_and_upstream_reused(scripted, shape):
+    sizes, extra = CHUNK_SHAPES[shape]
+    n = 3 * MIB + 777
+    want = b"".join(chunked_wire(n, sizes, b";a=b" if "ext" in extra else b"",
+                                 b"X-T: 1\r\n" if "trailer" in extra else b""))
+    c = Client(scripted["px"])
+    try:
+        for _ in range(2):
+            c.send(b"GET /chunked?n=%d&sizes=%s%s HTTP/1.1\r\nHost: x\r\n\r\n"
+                   % (n, ",".join(map(str, sizes)).encode(), extra.encode()))
+            st, body = c.chunked_response()
+            assert st == 200 and len(body) == len(want) and sha(body) == sha(want)
+        c.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert c.response()[2] == b"OK", "framing lost after the chunked bodies"
+    finally:
+        c.close()
+    assert scripted["up"].request_conns == 1, "upstream connection not reused after chunked bodies"
+
+
+def test_chunked_pipelined_request_waits_for_the_whole_body(scripted):
+    n = 2 * MIB
+    want = b"".join(chunked_wire(n, [32768]))
+    c = Client(scripted["px"])
+    try:
+        c.send(b"GET /chunked?n=%d&sizes=32768 HTTP/1.1\r\nHost: x\r\n\r\nGET /ping HTTP/1.1\r\nHost: x\r\n\r\n" % n)
+        st, body = c.chunked_response()
+        assert st == 200 and sha(body) == sha(want)
+        assert c.response()[2] == b"OK"
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("fault", ["bad=20", "cut=20"])
+def test_chunk_framing_error_or_cut_after_spliced_chunks_closes_the_client(scripted, fault):
+    """Chunk 20 carries 5 bytes more than its size says (or the upstream
+    closes inside it): the client gets the bytes before the fault and then
+    a close, never a terminating chunk; the upstream connection is dropped."""
+    n = 3 * MIB
+    c = Client(scripted["px"], timeout=10)
+    try:
+        c.send(b"GET /chunked?n=%d&sizes=65536&%s HTTP/1.1\r\nHost: x\r\n\r\n" % (n, fault.encode()))
+        data = c.read_to_eof()
+    finally:
+        c.close()
+    body = data.split(b"\r\n\r\n", 1)[1]
+    good = b"".join(chunked_wire(n, [65536])[:20 * 3])
+    assert body[:len(good)] == good, "the chunks before the fault were not relayed"
+    assert len(body) < len(good) + 65536 + 16, "bytes after the fault were relayed"
+    assert not body.endswith(b"0\r\n\r\n")
+    c = Client(scripted["px"])
+    try:
+        c.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert c.response()[2] == b"OK"
+    finally:
+        c.close()
+    assert scripted["up"].request_conns == 2, "the faulty upstream connection was reused"
+
+
+def test_slow_reader_of_chunked_body_is_spliced_with_bounded_memory(scripted):
+    """dockerd-sized 32 KiB chunks, a client that stops reading: the body
+    waits in a pipe (the proxy holds one more pipe), not in proxy memory."""
+    pid = scripted["pid"]
+    warm = Client(scripted["px"])
+    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert warm.response()[2] == b"OK"
+    warm.close()
+    time.sleep(0.3)
+    base = pipes_of(pid)
+    before = rss_kib(pid)
+    n = 20 * MIB
+    want = b"".join(chunked_wire(n, [32768]))
+    s = socket.socket(socket.AF_UNIX)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    s.connect(scripted["px"])
+    s.settimeout(30)
+    try:
+        s.sendall(b"GET /chunked?n=%d&sizes=32768 HTTP/1.1\r\nHost: x\r\n\r\n" % n)
+        got = [s.recv(65536)]
+        time.sleep(1.0)
+        grown = rss_kib(pid) - before
+        assert grown < 8 * 1024, "proxy RSS grew by %d KiB while the client did not read" % grown
+        assert pipes_of(pid) >= base + 2, "the chunked body is not being spliced"
+        have = sum(map(len, got))
+        while not b"".join(got[-2:]).endswith(b"0\r\n\r\n"):
+            d = s.recv(1 << 20)
+            assert d, "closed early"
+            got.append(d)
+            have += len(d)
+        data = b"".join(got)
+        assert sha(data.split(b"\r\n\r\n", 1)[1]) == sha(want)
+    finally:
+        s.close()

@@ -5,7 +5,7 @@ proves, from dockerd's own debug log, that the daemon saw nothing.
 """
 import pytest
 
-from policies import deny_all, ping_only
+from policies import allow_all, deny_all, ping_only
 
 # Each entry: bytes a hostile client sends on one connection.
 SMUGGLING = {
@@ -33,6 +33,8 @@ SMUGGLING = {
     "http09": b"GET /containers/json\r\n\r\n",
     "bad_chunk_size": b"POST /_ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                       b"zz\r\nGET /containers/json HTTP/1.1\r\n\r\n0\r\n\r\n",
+    "chunk_data_without_crlf": b"POST /_ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               b"3\r\nabcXX0\r\n\r\nGET /containers/json HTTP/1.1\r\nHost: x\r\n\r\n",
     "chunk_size_overflow": b"POST /_ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                            b"10000000000000001\r\nx\r\n0\r\n\r\n",
     "space_in_target": b"GET /_ping /containers/json HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -75,6 +77,21 @@ def test_malformed_requests_get_400_not_silence(sockguard):
     for case in ("cl_and_te", "duplicate_cl_differ", "obs_fold", "bare_lf", "absolute_form"):
         st = status_of(proxy.raw(SMUGGLING[case], timeout=3.0))
         assert st == 400, case
+
+
+def test_chunk_data_not_followed_by_crlf_is_refused_not_relayed(sockguard, docker_daemon):
+    """The two bytes after a chunk's data must be CRLF (llhttp checks them only
+    when built with LLHTTP_STRICT_MODE): the proxy answers 400 itself instead
+    of relaying the body to dockerd (which answers POST /_ping with 404)."""
+    proxy = allow_all(sockguard)
+    mark = docker_daemon.log_mark()
+    resp = proxy.raw(SMUGGLING["chunk_data_without_crlf"], timeout=3.0)
+    assert status_of(resp) == 400, resp[:200]
+    assert b"chunked" in resp.lower() or b"framing" in resp.lower(), resp[:300]
+    assert b" 404 " not in resp, "dockerd answered the malformed request"
+    assert ("GET", "/containers/json") not in [(m, p.split("?")[0]) for m, p in docker_daemon.requests_since(mark)]
+    status, _, _ = proxy.http("POST", "/_ping", body=b"abc")
+    assert status == 404, "a well-framed body reaches dockerd"
 
 
 def test_oversized_head_gets_431(sockguard):

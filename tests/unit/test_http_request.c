@@ -97,6 +97,18 @@ Test(http_request, refuses_chunk_without_crlf)
 	cr_assert_eq(sg_http_req_feed_body(&P, b, strlen(b)), -1);
 }
 
+/* llhttp built without LLHTTP_STRICT_MODE skips the two bytes after chunk
+ * data unchecked: "abcXX" passed as a 3-byte chunk and the bytes went on. */
+Test(http_request, refuses_chunk_data_not_followed_by_crlf)
+{
+	const char *bad[] = { "3\r\nabcXX0\r\n\r\n", "3\r\nabc\n\n0\r\n\r\n", "3\r\nabc\r0\r\n\r\n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(parse("POST /build HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"), 0);
+		cr_assert_eq(sg_http_req_feed_body(&P, bad[i], strlen(bad[i])), -1, "%s", bad[i]);
+		cr_assert_not(P.message_done);
+	}
+}
+
 Test(http_request, accepts_upgrade)
 {
 	cr_assert_eq(parse("POST /v1.43/containers/x/attach?stream=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"), 0);
