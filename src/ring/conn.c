@@ -735,7 +735,7 @@ static bool chunk_peek(struct sg_conn *c)
 		x->sp = saved;
 		return false;
 	}
-	x->dn_left = (uint64_t)n + left;
+	x->dn_left = (uint64_t)n + (left < SG_CHUNK_LEFT_MAX ? left : SG_CHUNK_LEFT_MAX);
 	x->dn_ahead = (uint32_t)n;
 	return true;
 }
@@ -788,7 +788,7 @@ static bool down_chunk_begin(struct sg_worker *w, struct sg_conn *c, bool peek)
 		if (!chunk_peek(c))
 			return false;
 	} else if (left >= SG_CHUNK_SPLICE_MIN) {
-		x->dn_left = left;
+		x->dn_left = left < SG_CHUNK_LEFT_MAX ? left : SG_CHUNK_LEFT_MAX;
 		x->dn_ahead = 0;
 	} else {
 		return false;

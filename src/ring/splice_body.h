@@ -20,6 +20,7 @@
 #define SG_SPLICE_MIN 65536u		/* shorter remainders stay on the buffered path */
 #define SG_CHUNK_SPLICE_MIN 16384u	/* chunk data left below this is relayed through ubuf */
 #define SG_CHUNK_PEEK 64u		/* bytes peeked for the next chunk header */
+#define SG_CHUNK_LEFT_MAX (1ull << 62)	/* a chunk size near 2^64 is spliced in parts (no overflow) */
 #define SG_CHUNK_GATHER (SG_SPLICE_CHUNK / 2)	/* chunk bytes gathered in the pipe per send */
 #define SG_PIPE_POOL_MAX 16u		/* empty pipes kept per worker */
 #define SG_SPLICE_UNTIL_CLOSE UINT64_MAX
