@@ -1,6 +1,8 @@
 /* http/request.c — strict request-head parsing (see request.h). */
 #include "http/request.h"
 
+#include "http/chunk.h"
+
 #include <string.h>
 
 /* ---- head boundary scan -------------------------------------------------- */
@@ -59,7 +61,8 @@ static int fail(struct sg_http_request *r, int status, const char *msg)
 }
 
 /* Extend a slice when llhttp hands a span in pieces (never across buffers
- * here: the whole head is one execute call). */
+ * here: the whole head is one execute call; trailers, which do arrive in
+ * pieces, are not recorded). */
 static void span(sg_slice *s, const char *at, size_t n)
 {
 	if (s->ptr == NULL)
@@ -74,9 +77,15 @@ static int on_url(llhttp_t *l, const char *at, size_t n)
 	return 0;
 }
 
+/* Trailers of a chunked body come through the header callbacks too, in
+ * whatever pieces the body was read in: llhttp checks their syntax, they
+ * are relayed as received, and they are not recorded as headers (their
+ * spans would cross buffers, and they must not change the request). */
 static int on_header_field(llhttp_t *l, const char *at, size_t n)
 {
 	struct sg_http_request *r = P(l)->req;
+	if (P(l)->in_body)
+		return 0;
 	if (r->in_value) {		/* a new header starts */
 		if (r->nheaders >= SG_HTTP_MAX_HEADERS)
 			return fail(r, 431, "too many request headers");
@@ -90,6 +99,8 @@ static int on_header_field(llhttp_t *l, const char *at, size_t n)
 static int on_header_value(llhttp_t *l, const char *at, size_t n)
 {
 	struct sg_http_request *r = P(l)->req;
+	if (P(l)->in_body)
+		return 0;
 	r->in_value = true;
 	struct sg_http_header *h = &r->headers[r->nheaders - 1];
 	if (h->value.ptr == NULL)
@@ -101,6 +112,8 @@ static int on_header_value(llhttp_t *l, const char *at, size_t n)
 static int on_header_value_complete(llhttp_t *l)
 {
 	struct sg_http_request *r = P(l)->req;
+	if (P(l)->in_body)
+		return 0;
 	r->in_value = true;		/* next field starts a new header */
 	struct sg_http_header *h = &r->headers[r->nheaders - 1];
 	if (h->value.ptr == NULL)
@@ -223,6 +236,7 @@ static int on_headers_complete(llhttp_t *l)
 		return fail(r, 400, "CONNECT is not supported");
 	r->upgrade = l->upgrade && r->upgrade_value.len > 0;
 	r->keep_alive = llhttp_should_keep_alive(l);
+	P(l)->in_body = true;
 	return 0;
 }
 
@@ -243,6 +257,19 @@ static int on_chunk_extension(llhttp_t *l, const char *at, size_t n)
 	return -1;
 }
 
+static int on_chunk_header(llhttp_t *l)
+{
+	P(l)->in_chunk = l->content_length > 0;
+	P(l)->chunk_size = l->content_length;
+	return 0;
+}
+
+static int on_chunk_complete(llhttp_t *l)
+{
+	P(l)->in_chunk = false;
+	return 0;
+}
+
 static int on_message_complete(llhttp_t *l)
 {
 	P(l)->message_done = true;
@@ -259,6 +286,8 @@ static const llhttp_settings_t req_settings = {
 	.on_chunk_extension_name = on_chunk_extension,
 	.on_chunk_extension_value = on_chunk_extension,
 	.on_message_complete = on_message_complete,
+	.on_chunk_header = on_chunk_header,
+	.on_chunk_complete = on_chunk_complete,
 };
 
 static void strict(llhttp_t *l)
@@ -282,6 +311,9 @@ int sg_http_parse_request(struct sg_http_req_parser *p, struct sg_http_request *
 	p->sink_ctx = NULL;
 	p->message_done = false;
 	p->sink_failed = false;
+	p->in_body = false;
+	p->in_chunk = false;
+	p->chunk_size = 0;
 	llhttp_init(&p->llh, HTTP_REQUEST, &req_settings);
 	strict(&p->llh);
 	p->llh.data = p;
@@ -319,6 +351,36 @@ long sg_http_req_feed_body(struct sg_http_req_parser *p, const char *data, size_
 	if (!p->req->error)
 		fail(p->req, 400, "malformed request body framing");
 	return -1;
+}
+
+uint64_t sg_http_req_chunk_left(const struct sg_http_req_parser *p)
+{
+	if (p->message_done || !p->req || p->req->framing != SG_FRAME_CHUNKED)
+		return 0;
+	return sg_http_chunk_left(&p->llh, p->in_chunk);
+}
+
+bool sg_http_req_skip_chunk_data(struct sg_http_req_parser *p, uint64_t n)
+{
+	if (p->sink || n > sg_http_req_chunk_left(p))
+		return false;
+	return sg_http_chunk_skip(&p->llh, n);
+}
+
+uint64_t sg_http_req_peek_chunk(struct sg_http_req_parser *p, const char *b, size_t n, uint64_t min)
+{
+	struct sg_http_req_parser saved = *p;
+	int error = p->req->error;
+	const char *error_msg = p->req->error_msg;
+	uint64_t left;
+	if (p->sink || sg_http_req_feed_body(p, b, n) != (long)n || p->message_done ||
+	    (left = sg_http_req_chunk_left(p)) < min) {
+		*p = saved;
+		p->req->error = error;
+		p->req->error_msg = error_msg;
+		return 0;
+	}
+	return left;
 }
 
 const struct sg_http_header *sg_http_find_header(const struct sg_http_request *req, const char *name)

@@ -72,6 +72,9 @@ struct sg_http_req_parser {
 	void *sink_ctx;
 	bool message_done;
 	bool sink_failed;
+	bool in_body;			/* head parsed: header callbacks now see trailers */
+	bool in_chunk;			/* chunked: inside a chunk's data (llh.content_length left) */
+	uint64_t chunk_size;		/* chunked: size of the latest chunk header */
 };
 
 /* Scan buf[0..len) for the end of the head. Returns:
@@ -96,6 +99,22 @@ int sg_http_parse_request(struct sg_http_req_parser *p, struct sg_http_request *
 long sg_http_req_feed_body(struct sg_http_req_parser *p, const char *data, size_t n);
 
 /* Case-insensitive lookup of the first header named `name`. */
+/* Chunked body, inside a chunk's data: the bytes of it still to come; 0
+ * between chunks, after the last one, or for any other framing. */
+uint64_t sg_http_req_chunk_left(const struct sg_http_req_parser *p);
+
+/* n bytes of chunk data (n <= sg_http_req_chunk_left) were spliced upstream
+ * without passing through the parser: account for them (http/chunk.h).
+ * False with a body sink attached (it would be handed zeros) or n too big. */
+bool sg_http_req_skip_chunk_data(struct sg_http_req_parser *p, uint64_t n);
+
+/* b[0..n) are the next body bytes, read with MSG_PEEK (still in the
+ * socket). If, parsed, they leave the parser inside a chunk's data with at
+ * least `min` bytes of it to come: that count (the n bytes now count as
+ * seen). Otherwise 0, and the parser and the request's error are exactly
+ * as before the call (the plain read will meet the same bytes). */
+uint64_t sg_http_req_peek_chunk(struct sg_http_req_parser *p, const char *b, size_t n, uint64_t min);
+
 const struct sg_http_header *sg_http_find_header(const struct sg_http_request *req, const char *name);
 
 #endif

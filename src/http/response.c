@@ -1,6 +1,8 @@
 /* http/response.c — upstream response framing (see response.h). */
 #include "http/response.h"
 
+#include "http/chunk.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -167,23 +169,28 @@ enum sg_resp_event sg_http_resp_feed(struct sg_http_resp_parser *p, const char *
 
 uint64_t sg_http_resp_chunk_left(const struct sg_http_resp_parser *p)
 {
-	if (!p->head_seen || p->done || p->hijack || !p->in_chunk || !(p->llh.flags & F_CHUNKED))
+	if (!p->head_seen || p->done || p->hijack)
 		return 0;
-	return p->llh.content_length;
+	return sg_http_chunk_left(&p->llh, p->in_chunk);
 }
 
 bool sg_http_resp_skip_chunk_data(struct sg_http_resp_parser *p, uint64_t n)
 {
-	static const char zeros[16384];
 	if (p->body_sink || n > sg_http_resp_chunk_left(p))
 		return false;	/* a body reader would be handed zeros */
-	while (n > 0) {
-		size_t k = n < sizeof(zeros) ? (size_t)n : sizeof(zeros);
-		if (llhttp_execute(&p->llh, zeros, k) != HPE_OK)
-			return false;
-		n -= k;
+	return sg_http_chunk_skip(&p->llh, n);
+}
+
+uint64_t sg_http_resp_peek_chunk(struct sg_http_resp_parser *p, const char *b, size_t n, uint64_t min)
+{
+	struct sg_http_resp_parser saved = *p;
+	size_t used;
+	uint64_t left;
+	if (sg_http_resp_feed(p, b, n, &used) != SG_RESP_MORE || (left = sg_http_resp_chunk_left(p)) < min) {
+		*p = saved;
+		return 0;
 	}
-	return true;
+	return left;
 }
 
 bool sg_http_resp_eof_ok(const struct sg_http_resp_parser *p)

@@ -68,6 +68,12 @@ uint64_t sg_http_resp_chunk_left(const struct sg_http_resp_parser *p);
  * disagrees (it cannot, given the precondition). */
 bool sg_http_resp_skip_chunk_data(struct sg_http_resp_parser *p, uint64_t n);
 
+/* b[0..n) are the next bytes of the response, read with MSG_PEEK (still in
+ * the socket). If, parsed, they leave the parser inside a chunk's data with
+ * at least `min` bytes of it to come: that count (the n bytes now count as
+ * seen). Otherwise 0, and the parser is exactly as before the call. */
+uint64_t sg_http_resp_peek_chunk(struct sg_http_resp_parser *p, const char *b, size_t n, uint64_t min);
+
 /* The upstream closed: is that a valid end of the response? */
 bool sg_http_resp_eof_ok(const struct sg_http_resp_parser *p);
 

@@ -660,112 +660,102 @@ static void begin_upstream_io(struct sg_worker *w, struct sg_conn *c)
  * moves socket -> pipe -> socket: one splice in flight per direction, the
  * pipe drained before the next fill, so the pipe is the only buffer and a
  * slow reader stops the other side. Exactly the framed length is moved:
- * pipelined requests and a reused upstream's next response stay unread. */
-static void up_splice_next(struct sg_worker *w, struct sg_conn *c)
+ * pipelined requests and a reused upstream's next response stay unread.
+ * Chunked bodies move a chunk at a time (below). Direction 0 is the request
+ * (client -> upstream), 1 the response, as in c->spl[]. */
+enum { BODY_UP = 0, BODY_DN = 1 };
+
+static uint64_t *body_left(struct sg_reqctx *x, unsigned d) { return d ? &x->dn_left : &x->up_left; }
+static uint32_t *body_piped(struct sg_reqctx *x, unsigned d) { return d ? &x->dn_piped : &x->up_piped; }
+
+static void splice_next(struct sg_worker *w, struct sg_conn *c, unsigned d)
 {
-	splice_op(w, c, c->cfd, c->pipe_up[1], sg_splice_len(c->ctx->up_left), SG_OP_C_RECV);
+	uint32_t n = sg_splice_len(*body_left(c->ctx, d));
+	if (d == BODY_DN)
+		splice_op(w, c, c->ufd, c->pipe_dn[1], n, SG_OP_U_RECV);
+	else
+		splice_op(w, c, c->cfd, c->pipe_up[1], n, SG_OP_C_RECV);
 }
 
-static bool up_splice_begin(struct sg_worker *w, struct sg_conn *c)
+/* ---- chunked bodies: one chunk's data at a time -----------------------------------
+ *
+ * Once the buffered bytes are relayed, the data of a chunk with at least
+ * SG_CHUNK_SPLICE_MIN still to come is spliced, and the parser is told it
+ * went by (sg_http_{req,resp}_skip_chunk_data), so llhttp itself checks the
+ * CRLF after it and frames the next header. Between chunks, once the body
+ * has shown a chunk that big, the next header is peeked (MSG_PEEK: it stays
+ * in the socket) and parsed; if it opens another chunk worth splicing, the
+ * header and the chunk are spliced together, else the parser is as it was
+ * and the plain recv reads the bytes. Short chunks (logs -f, events) never
+ * pay for a peek. */
+
+static bool body_chunked(const struct sg_reqctx *x, unsigned d)
+{
+	return d ? (x->sp.llh.flags & F_CHUNKED) != 0 : x->req.framing == SG_FRAME_CHUNKED;
+}
+
+static uint64_t chunk_left(const struct sg_reqctx *x, unsigned d)
+{
+	return d ? sg_http_resp_chunk_left(&x->sp) : sg_http_req_chunk_left(&x->rp);
+}
+
+/* Would a peek for the next chunk header be worth a syscall? */
+static bool chunk_peek_worth(const struct sg_reqctx *x, unsigned d, bool after_chunk)
+{
+	return after_chunk || (d ? x->sp.chunk_size : x->rp.chunk_size) >= SG_CHUNK_SPLICE_MIN;
+}
+
+static void chunk_set(struct sg_reqctx *x, unsigned d, uint64_t ahead, uint64_t left)
+{
+	*body_left(x, d) = ahead + (left < SG_CHUNK_LEFT_MAX ? left : SG_CHUNK_LEFT_MAX);
+	x->chunk[d].ahead = (uint32_t)ahead;
+}
+
+/* Between chunks: parse the next header from a peek into the drained
+ * buffer. True if it opens a chunk worth splicing (chunk_set). */
+static bool chunk_peek(struct sg_conn *c, unsigned d)
 {
 	struct sg_reqctx *x = c->ctx;
-	uint64_t left = sg_splice_req_left(&x->rp);
-	if (x->inspected || left < SG_SPLICE_MIN || !sg_pipe_get(w, c->pipe_up))
-		return false;
-	x->up_splice = true;
-	x->up_left = left;
-	x->replayable = false;
-	x->c_off = x->c_len = x->head_len;
-	up_splice_next(w, c);
-	return true;
-}
-
-static void up_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
-{
-	struct sg_reqctx *x = c->ctx;
-	if (res <= 0) {
-		close_conn(w, c);	/* client vanished mid-body */
-		return;
-	}
-	x->up_piped = (uint32_t)res;
-	x->up_left -= (uint32_t)res;
-	splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
-}
-
-static void up_spliced_out(struct sg_worker *w, struct sg_conn *c)
-{
-	struct sg_reqctx *x = c->ctx;
-	if (x->up_left > 0) {
-		up_splice_next(w, c);
-		return;
-	}
-	sg_splice_req_finish(&x->rp);
-	x->up_done = true;
-	check_done(w, c);
-}
-
-static void down_splice_next(struct sg_worker *w, struct sg_conn *c)
-{
-	splice_op(w, c, c->ufd, c->pipe_dn[1], sg_splice_len(c->ctx->dn_left), SG_OP_U_RECV);
-}
-
-/* A chunked response moves one chunk at a time: the chunk's data, once
- * SG_CHUNK_SPLICE_MIN or more of it is still to come, goes socket -> pipe ->
- * socket, and llhttp is told it went by (sg_http_resp_skip_chunk_data) so
- * it frames the CRLF and the next chunk header. After a spliced chunk, the
- * next header is peeked (MSG_PEEK: it stays in the socket) and parsed; if it
- * opens another chunk big enough, the header and that chunk are spliced
- * together, else the parser is restored and the bytes are read into ubuf. */
-/* Between chunks: parse the next chunk header from a peek. True if it opens
- * a chunk worth splicing; dn_left is then that header (still in the socket,
- * already parsed: dn_ahead) plus the chunk data after it. Else the parser
- * is as it was and the bytes stay for the plain recv. */
-static bool chunk_peek(struct sg_conn *c)
-{
-	struct sg_reqctx *x = c->ctx;
-	char *buf = x->ubuf;		/* drained: every byte in it was relayed */
-	ssize_t n = recv(c->ufd, buf, SG_CHUNK_PEEK, MSG_PEEK | MSG_DONTWAIT);
+	char *buf = d ? x->ubuf : x->cbuf + x->head_len;
+	ssize_t n = recv(d ? c->ufd : c->cfd, buf, SG_CHUNK_PEEK, MSG_PEEK | MSG_DONTWAIT);
 	if (n <= 0)
 		return false;	/* nothing yet, EOF or error: the plain recv sees it */
-	struct sg_http_resp_parser saved = x->sp;
-	size_t used;
-	uint64_t left;
-	if (sg_http_resp_feed(&x->sp, buf, (size_t)n, &used) != SG_RESP_MORE ||
-	    (left = sg_http_resp_chunk_left(&x->sp)) < SG_CHUNK_SPLICE_MIN) {
-		x->sp = saved;
+	uint64_t left = d ? sg_http_resp_peek_chunk(&x->sp, buf, (size_t)n, SG_CHUNK_SPLICE_MIN)
+			  : sg_http_req_peek_chunk(&x->rp, buf, (size_t)n, SG_CHUNK_SPLICE_MIN);
+	if (left == 0)
 		return false;
-	}
-	x->dn_left = (uint64_t)n + (left < SG_CHUNK_LEFT_MAX ? left : SG_CHUNK_LEFT_MAX);
-	x->dn_ahead = (uint32_t)n;
+	chunk_set(x, d, (uint64_t)n, left);
 	return true;
 }
 
 /* n bytes of the chunk being spliced entered the pipe. */
-static bool chunk_piped(struct sg_reqctx *x, uint32_t n)
+static bool chunk_piped(struct sg_reqctx *x, unsigned d, uint32_t n)
 {
-	uint32_t seen = n < x->dn_ahead ? n : x->dn_ahead;
-	x->dn_ahead -= seen;
-	x->dn_left -= n;
-	x->dn_piped += n;
-	return sg_http_resp_skip_chunk_data(&x->sp, n - seen);
+	uint32_t seen = n < x->chunk[d].ahead ? n : x->chunk[d].ahead;
+	x->chunk[d].ahead -= seen;
+	*body_left(x, d) -= n;
+	*body_piped(x, d) += n;
+	return d ? sg_http_resp_skip_chunk_data(&x->sp, n - seen) : sg_http_req_skip_chunk_data(&x->rp, n - seen);
 }
 
-/* With synchronous splices, chunks already waiting in the upstream socket
- * join the pipe before it is sent on (up to SG_CHUNK_GATHER bytes): one
- * peek and one splice per chunk, one send per pipe. */
-static bool chunk_gather(struct sg_conn *c)
+/* With synchronous splices, chunks already waiting in the socket join the
+ * pipe before it is sent on (up to SG_CHUNK_GATHER bytes): one peek and
+ * one splice per chunk, one send per pipe. */
+static bool chunk_gather(struct sg_conn *c, unsigned d)
 {
 	struct sg_reqctx *x = c->ctx;
-	while (x->dn_piped < SG_CHUNK_GATHER) {
-		if (x->dn_left == 0 && !chunk_peek(c))
+	uint64_t *left = body_left(x, d);
+	uint32_t *piped = body_piped(x, d);
+	while (*piped < SG_CHUNK_GATHER) {
+		if (*left == 0 && !chunk_peek(c, d))
 			break;
-		uint32_t n = sg_splice_len(x->dn_left);
-		if (n > SG_CHUNK_GATHER - x->dn_piped)
-			n = SG_CHUNK_GATHER - x->dn_piped;
-		int r = sg_splice_now(c->ufd, c->pipe_dn[1], n);
+		uint32_t n = sg_splice_len(*left);
+		if (n > SG_CHUNK_GATHER - *piped)
+			n = SG_CHUNK_GATHER - *piped;
+		int r = d ? sg_splice_now(c->ufd, c->pipe_dn[1], n) : sg_splice_now(c->cfd, c->pipe_up[1], n);
 		if (r <= 0)
 			break;		/* not there yet (or the next splice sees the error) */
-		if (!chunk_piped(x, (uint32_t)r))
+		if (!chunk_piped(x, d, (uint32_t)r))
 			return false;
 		if ((uint32_t)r < n)
 			break;
@@ -773,56 +763,126 @@ static bool chunk_gather(struct sg_conn *c)
 	return true;
 }
 
-/* A chunked response moves one chunk at a time: the chunk's data, once
- * SG_CHUNK_SPLICE_MIN or more of it is still to come, goes socket -> pipe ->
- * socket, and llhttp is told it went by (sg_http_resp_skip_chunk_data) so
- * it frames the CRLF and the next chunk header. After a spliced chunk the
- * next header is peeked (chunk_peek); if it opens another chunk big enough,
- * the header and that chunk are spliced together. */
-static bool down_chunk_begin(struct sg_worker *w, struct sg_conn *c, bool peek)
+/* Start splicing the current chunk, or the next one found by a peek. */
+static bool chunk_begin(struct sg_worker *w, struct sg_conn *c, unsigned d, bool after_chunk)
 {
 	struct sg_reqctx *x = c->ctx;
-	uint64_t left = sg_http_resp_chunk_left(&x->sp);
-	if (left == 0 && (peek || x->sp.chunk_size >= SG_CHUNK_SPLICE_MIN)) {
-		x->u_off = x->u_len = 0;
-		if (!chunk_peek(c))
-			return false;
-	} else if (left >= SG_CHUNK_SPLICE_MIN) {
-		x->dn_left = left < SG_CHUNK_LEFT_MAX ? left : SG_CHUNK_LEFT_MAX;
-		x->dn_ahead = 0;
-	} else {
+	uint64_t left = chunk_left(x, d);
+	if (left >= SG_CHUNK_SPLICE_MIN)
+		chunk_set(x, d, 0, left);
+	else if (left > 0 || !chunk_peek_worth(x, d, after_chunk) || !chunk_peek(c, d))
 		return false;
-	}
-	x->dn_splice = true;
-	x->dn_chunk = true;
-	x->u_off = x->u_len = 0;
-	down_splice_next(w, c);
+	x->chunk[d].on = true;
+	splice_next(w, c, d);
 	return true;
 }
 
-static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c, bool peek)
+/* A splice into the pipe completed with res > 0 bytes. */
+static bool body_spliced_in(struct sg_conn *c, unsigned d, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	*body_piped(x, d) = 0;
+	if (x->chunk[d].on)
+		return chunk_piped(x, d, (uint32_t)res) && (!sg_splice_sync_ok() || chunk_gather(c, d));
+	*body_piped(x, d) = (uint32_t)res;
+	if (*body_left(x, d) != SG_SPLICE_UNTIL_CLOSE)
+		*body_left(x, d) -= (uint32_t)res;
+	return true;
+}
+
+/* ---- request body ---- */
+
+static bool up_splice_begin(struct sg_worker *w, struct sg_conn *c, bool after_chunk)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->inspected)
+		return false;
+	uint64_t left = sg_splice_req_left(&x->rp);
+	bool chunked = left < SG_SPLICE_MIN;
+	if (chunked && (!body_chunked(x, BODY_UP) ||
+			(chunk_left(x, BODY_UP) < SG_CHUNK_SPLICE_MIN && !chunk_peek_worth(x, BODY_UP, after_chunk))))
+		return false;
+	if (!sg_pipe_get(w, c->pipe_up))
+		return false;
+	x->c_off = x->c_len = x->head_len;
+	if (chunked) {
+		if (!chunk_begin(w, c, BODY_UP, after_chunk))
+			return false;
+	} else {
+		x->up_left = left;
+		splice_next(w, c, BODY_UP);
+	}
+	x->up_splice = true;
+	x->replayable = false;
+	return true;
+}
+
+/* More of the request body is to come and the body window is drained. */
+static void up_more(struct sg_worker *w, struct sg_conn *c, bool after_chunk)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (up_splice_begin(w, c, after_chunk))
+		return;
+	x->c_off = x->c_len = x->head_len;
+	c_recv(w, c, 0);
+}
+
+static void up_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (res <= 0 || !body_spliced_in(c, BODY_UP, res)) {
+		close_conn(w, c);	/* client vanished mid-body, or bad chunk framing */
+		return;
+	}
+	splice_op(w, c, c->pipe_up[0], c->ufd, x->up_piped, SG_OP_U_SEND);
+}
+
+static void up_spliced_out(struct sg_worker *w, struct sg_conn *c)
+{
+	struct sg_reqctx *x = c->ctx;
+	if (x->up_left > 0) {
+		splice_next(w, c, BODY_UP);
+		return;
+	}
+	x->up_splice = false;
+	if (x->chunk[BODY_UP].on) {	/* the chunk is sent: its CRLF and the next header follow */
+		x->chunk[BODY_UP].on = false;
+		up_more(w, c, true);
+		return;
+	}
+	sg_splice_req_finish(&x->rp);
+	x->up_done = true;
+	check_done(w, c);
+}
+
+/* ---- response body ---- */
+
+static bool down_splice_begin(struct sg_worker *w, struct sg_conn *c, bool after_chunk)
 {
 	struct sg_reqctx *x = c->ctx;
 	uint64_t left = sg_splice_resp_left(&x->sp);
-	if (left < SG_SPLICE_MIN && sg_http_resp_chunk_left(&x->sp) < SG_CHUNK_SPLICE_MIN &&
-	    !peek && x->sp.chunk_size < SG_CHUNK_SPLICE_MIN)
-		return false;	/* short chunks (logs, events) stay on the buffered path */
+	bool chunked = left < SG_SPLICE_MIN;
+	if (chunked && (!body_chunked(x, BODY_DN) ||
+			(chunk_left(x, BODY_DN) < SG_CHUNK_SPLICE_MIN && !chunk_peek_worth(x, BODY_DN, after_chunk))))
+		return false;
 	if (!sg_pipe_get(w, c->pipe_dn))
 		return false;
-	if (left < SG_SPLICE_MIN)
-		return (x->sp.llh.flags & F_CHUNKED) && down_chunk_begin(w, c, peek);
-	x->dn_splice = true;
-	x->dn_chunk = false;
-	x->dn_left = left;
 	x->u_off = x->u_len = 0;
-	down_splice_next(w, c);
+	if (chunked) {
+		if (!chunk_begin(w, c, BODY_DN, after_chunk))
+			return false;
+	} else {
+		x->dn_left = left;
+		splice_next(w, c, BODY_DN);
+	}
+	x->dn_splice = true;
 	return true;
 }
 
 /* More of the response is to come and ubuf is drained. */
-static void down_more(struct sg_worker *w, struct sg_conn *c, bool peek)
+static void down_more(struct sg_worker *w, struct sg_conn *c, bool after_chunk)
 {
-	if (!down_splice_begin(w, c, peek))
+	if (!down_splice_begin(w, c, after_chunk))
 		u_recv(w, c);
 }
 
@@ -844,20 +904,9 @@ static void down_spliced_in(struct sg_worker *w, struct sg_conn *c, int res)
 		down_eof_done(w, c);
 		return;
 	}
-	if (res <= 0) {
-		close_conn(w, c);	/* truncated: the client sees the close */
+	if (res <= 0 || !body_spliced_in(c, BODY_DN, res)) {
+		close_conn(w, c);	/* truncated, or bad chunk framing: the client sees the close */
 		return;
-	}
-	if (x->dn_chunk) {
-		x->dn_piped = 0;
-		if (!chunk_piped(x, (uint32_t)res) || (sg_splice_sync_ok() && !chunk_gather(c))) {
-			close_conn(w, c);
-			return;
-		}
-	} else {
-		x->dn_piped = (uint32_t)res;
-		if (x->dn_left != SG_SPLICE_UNTIL_CLOSE)
-			x->dn_left -= (uint32_t)res;
 	}
 	splice_op(w, c, c->pipe_dn[0], c->cfd, x->dn_piped, SG_OP_C_SEND);
 }
@@ -866,12 +915,12 @@ static void down_spliced_out(struct sg_worker *w, struct sg_conn *c)
 {
 	struct sg_reqctx *x = c->ctx;
 	if (x->dn_left > 0) {
-		down_splice_next(w, c);
+		splice_next(w, c, BODY_DN);
 		return;
 	}
 	x->dn_splice = false;
-	if (x->dn_chunk) {		/* the chunk is relayed: its CRLF and the next header follow */
-		x->dn_chunk = false;
+	if (x->chunk[BODY_DN].on) {	/* the chunk is relayed: its CRLF and the next header follow */
+		x->chunk[BODY_DN].on = false;
 		down_more(w, c, true);
 		return;
 	}
@@ -910,10 +959,7 @@ static void up_pump(struct sg_worker *w, struct sg_conn *c)
 		check_done(w, c);
 		return;
 	}
-	if (up_splice_begin(w, c))
-		return;
-	x->c_off = x->c_len = x->head_len;	/* body window drained: read more */
-	c_recv(w, c, 0);
+	up_more(w, c, false);	/* body window drained: read more */
 }
 
 /* ---- down: response ------------------------------------------------------------- */

@@ -94,8 +94,10 @@ struct sg_reqctx {
 	uint32_t up_piped, dn_piped;		/* HIJACK / spliced body: bytes sitting in each pipe */
 	bool up_splice, dn_splice;		/* FORWARD: the body is being spliced (ring/splice_body.h) */
 	uint64_t up_left, dn_left;		/* body bytes still to splice (dn: UINT64_MAX = until close) */
-	bool dn_chunk;				/* dn_splice moves one chunk of a chunked response */
-	uint32_t dn_ahead;			/* of dn_left: bytes the parser already saw (peeked) */
+	struct {				/* [0] request, [1] response: a chunked body spliced a chunk at a time */
+		bool on;			/* up_left / dn_left count one chunk (and its peeked header) */
+		uint32_t ahead;			/* of that: bytes the parser already saw in a peek */
+	} chunk[2];
 
 	/* observability (ring/obs_hooks.c) */
 	bool obs_active;			/* begun, not yet ended */

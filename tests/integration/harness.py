@@ -375,7 +375,8 @@ UPSTREAM_OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
 class FakeUpstream:
     """A unix-socket HTTP/1.1 server standing in for dockerd in tests that
     need answers or failures dockerd cannot be made to give. For each
-    request it records the head (and, read by Content-Length, the body),
+    request it records the head (and the body, read by Content-Length, or
+    chunked and recorded with its framing as it came),
     then calls answer(head, body, conn): True keeps the connection for the
     next request, False closes it. Without answer: 200 "OK", keep-alive.
 
@@ -422,6 +423,23 @@ class FakeUpstream:
         data = b"".join(parts)
         return data[:n], data[n:]
 
+    def _read_chunked(self, c, buf):
+        """A chunked body as it came on the wire (framing included)."""
+        pos = 0
+        while True:
+            while b"\r\n" not in buf[pos:]:
+                buf += self._recv(c, 65536)
+            end = buf.index(b"\r\n", pos)
+            size = int(buf[pos:end].split(b";")[0], 16)
+            if size == 0:
+                while b"\r\n\r\n" not in buf[end:]:
+                    buf += self._recv(c, 65536)
+                stop = buf.index(b"\r\n\r\n", end) + 4
+                return buf[:stop], buf[stop:]
+            pos = end + 2 + size + 2
+            while len(buf) < pos:
+                buf += self._recv(c, min(4 << 20, pos - len(buf) + 65536))
+
     def _conn(self, c):
         buf = b""
         first = True
@@ -436,12 +454,17 @@ class FakeUpstream:
                     self.request_conns += 1
                     first = False
                 self._record(head)
-                n = 0
+                n, chunked = 0, False
                 for line in head.split(b"\r\n")[1:]:
                     k, _, v = line.partition(b":")
                     if k.strip().lower() == b"content-length":
                         n = int(v)
-                body, buf = self._read_exact(c, buf, n)
+                    if k.strip().lower() == b"transfer-encoding":
+                        chunked = v.strip().lower() == b"chunked"
+                if chunked:
+                    body, buf = self._read_chunked(c, buf)
+                else:
+                    body, buf = self._read_exact(c, buf, n)
                 self.bodies.append(body)
                 if not self.answer(head, body, c):
                     return

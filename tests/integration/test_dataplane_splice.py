@@ -611,3 +611,157 @@ def test_slow_reader_of_chunked_body_is_spliced_with_bounded_memory(scripted):
         assert sha(data.split(b"\r\n\r\n", 1)[1]) == sha(want)
     finally:
         s.close()
+
+
+# ---- chunked request bodies (not inspected: docker import) ------------------------
+
+
+UPLOAD_SHAPES = {
+    "go_32k": [32768],
+    "1m": [MIB],
+    "mixed_around_the_threshold": [100, 40000, 3, 70000, 16383, 16384, 16385, 1],
+    "small_5000": [5000],
+    "drip_headers": [40000],
+}
+
+
+@pytest.mark.parametrize("shape", sorted(UPLOAD_SHAPES))
+def test_chunked_upload_is_relayed_byte_exact_then_pipelined_request(scripted, shape):
+    parts = chunked_wire(3 * MIB + 333, UPLOAD_SHAPES[shape])
+    wire = b"".join(parts)
+    c = Client(scripted["px"])
+    try:
+        c.send(b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        if shape == "drip_headers":
+            for i in range(0, len(parts) - 1, 3):
+                c.send(parts[i][:1])
+                time.sleep(0.003)
+                c.send(parts[i][1:] + parts[i + 1] + parts[i + 2])
+            c.send(parts[-1] + b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        else:
+            c.send(wire + b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, _, got = c.response()
+        assert st == 200 and got == sha(wire).encode()
+        assert c.response()[2] == b"OK"
+    finally:
+        c.close()
+    up = scripted["up"]
+    assert up.bodies[0] == wire, "the upstream got other bytes than the client sent"
+    assert up.heads[1].startswith(b"GET /ping "), "the pipelined request was swallowed as body"
+    assert up.request_conns == 1
+
+
+def test_chunked_upload_framing_error_after_spliced_chunks_is_refused(scripted):
+    """Chunk 20 carries 5 bytes more than its size says: llhttp sees it on
+    the buffered path after the peek, the client gets a 400 and the
+    upstream never gets a complete body."""
+    parts = chunked_wire(3 * MIB, [65536])
+    parts[20 * 3 + 1] += b"EXTRA"
+    c = Client(scripted["px"], timeout=10)
+    try:
+        c.send(b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        try:
+            c.send(b"".join(parts))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        data = c.read_to_eof()
+    finally:
+        c.close()
+    assert data.startswith(b"HTTP/1.1 400 "), data[:200]
+    time.sleep(0.3)
+    assert scripted["up"].bodies == [], "the upstream got a complete body"
+
+
+def test_slow_upstream_of_chunked_upload_is_spliced_with_bounded_memory(tmp_path):
+    """An upstream that stops reading: the chunked body waits in a pipe (one
+    more pipe held), not in proxy memory, and arrives whole once read. The
+    upstream is a bare socket here: it must be able to stop reading mid-body."""
+    import threading
+    up_path, px_path = str(tmp_path / "up.sock"), str(tmp_path / "px.sock")
+    lsock = socket.socket(socket.AF_UNIX)
+    lsock.bind(up_path)
+    lsock.listen(4)
+    cfg = tmp_path / "allow-all.yaml"
+    cfg.write_text(ALLOW_ALL)
+    p = subprocess.Popen([BIN, "serve", "-c", str(cfg), "--listen-socket", px_path, "--upstream-socket", up_path,
+                          "--workers", "1"], stderr=subprocess.DEVNULL, env=harness.clean_env())
+    wire = b"".join(chunked_wire(20 * MIB, [32768]))
+    got, sent = {}, {}
+
+    def upstream():
+        while True:
+            u, _ = lsock.accept()
+            u.settimeout(30)
+            first = u.recv(65536)
+            if not first:
+                u.close()
+                continue      # the proxy's health check dials without sending
+            got["head"] = first
+            got["stalled"].wait()
+            buf = first.split(b"\r\n\r\n", 1)[1]
+            while not buf.endswith(b"0\r\n\r\n"):
+                buf += u.recv(1 << 20)
+            got["body"] = buf
+            u.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
+            u.close()
+            return
+
+    got["stalled"] = threading.Event()
+    threading.Thread(target=upstream, daemon=True).start()
+    try:
+        harness.wait_listening(px_path, timeout=5)
+        base, before = pipes_of(p.pid), rss_kib(p.pid)
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(px_path)
+        s.settimeout(30)
+
+        def client():
+            s.sendall(b"POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + wire)
+            sent["done"] = True
+
+        threading.Thread(target=client, daemon=True).start()
+        time.sleep(1.5)       # the upstream reads nothing: everything stalls
+        grown = rss_kib(p.pid) - before
+        assert grown < 8 * 1024, "proxy RSS grew by %d KiB while the upstream did not read" % grown
+        assert pipes_of(p.pid) >= base + 2, "the chunked upload is not being spliced"
+        assert "done" not in sent, "the client could send 20 MiB: the proxy buffered it"
+        got["stalled"].set()
+        resp = b""
+        while b"OK" not in resp:
+            d = s.recv(65536)
+            assert d, "closed early"
+            resp += d
+        assert resp.startswith(b"HTTP/1.1 200")
+        assert sha(got["body"]) == sha(wire)
+        s.close()
+    finally:
+        got["stalled"].set()
+        p.terminate()
+        p.wait(timeout=15)
+        lsock.close()
+
+
+def test_docker_import_of_multi_mib_rootfs_is_byte_exact(sockguard, docker_daemon, tmp_path):
+    """The CLI uploads `docker import` chunked and the body is not inspected:
+    the relay splices it; the file inside the image is the file sent."""
+    proxy = sockguard(config=ALLOW_ALL.replace("request_body:\n", "request_body:\n  image_pull:\n    allow_imports: true\n"))
+    blob = os.urandom(12 * MIB + 4321)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        ti = tarfile.TarInfo("blob")
+        ti.size = len(blob)
+        t.addfile(ti, io.BytesIO(blob))
+    src = tmp_path / "rootfs.tar"
+    src.write_bytes(buf.getvalue())
+    tag = "local/sg-import-" + uuid.uuid4().hex[:6] + ":1"
+    n = name()
+    proxy.docker("import", str(src), tag, timeout=120)
+    try:
+        docker_daemon.docker("create", "--name", n, tag, "/blob")
+        out = subprocess.run(["docker", "-H", "unix://" + docker_daemon.socket, "cp", n + ":/blob", "-"],
+                             capture_output=True, timeout=120, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(out)) as t:
+            assert sha(t.extractfile("blob").read()) == sha(blob)
+    finally:
+        docker_daemon.docker("rm", "-f", n, check=False)
+        docker_daemon.docker("rmi", tag, check=False)
