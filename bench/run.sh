@@ -415,7 +415,7 @@ fi
 # overhead; relay/direct is what a third process costs on this machine.
 RELAY_OK=0
 WANT_RELAY=0
-for n in ping-c1 stream-1g stream-chunked-1g upload-256m hijack-256m; do echo "$n" | grep -Eq -- "$ONLY" && WANT_RELAY=1; done
+for n in ping-c1 stream-1g stream-chunked-1g stream-chunked32k-1g upload-256m hijack-256m; do echo "$n" | grep -Eq -- "$ONLY" && WANT_RELAY=1; done
 RELAY_PID=""
 if [ "$WANT_RELAY" = 1 ] && [ -x "$RELAY" ]; then
 	"$RELAY" --listen "$RELAY_SOCK" --upstream "$MOCK_SOCK" 2>>"$OUT/relay.log" &
@@ -444,6 +444,7 @@ SCENARIOS=(
 	"create-3k-c64|rps|--mode upload --path /v1.41/containers/create?name=ci-4711-web-1 --body-file $BENCH/create-3k.json --concurrency 64 --duration $DUR"
 	"stream-1g|mb_s|--mode stream --path /stream?bytes=1073741824 --concurrency 1 --requests 1 --duration 60"
 	"stream-chunked-1g|mb_s|--mode stream --path /stream-chunked?bytes=1073741824 --concurrency 1 --requests 1 --duration 60"
+	"stream-chunked32k-1g|mb_s|--mode stream --path /stream-chunked?bytes=1073741824&chunk=32768 --concurrency 1 --requests 1 --duration 60"
 	"upload-256m|mb_s|--mode upload --path /upload --bytes 256M --concurrency 1 --requests 1 --duration 60"
 	"hijack-256m|mb_s|--mode hijack --bytes 256M --concurrency 1 --requests 1 --duration 60"
 	"idle-$IDLE|rps|--mode idle --path /_ping --idle-conns $IDLE --concurrency $BUSY --duration $DUR"
