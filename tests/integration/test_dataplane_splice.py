@@ -392,6 +392,18 @@ def rss_kib(pid):
     return 0
 
 
+def warm_baseline(scripted):
+    """One finished request (start-up done, one request context pooled),
+    then the proxy's pipe count and RSS to measure a test against."""
+    pid = scripted["pid"]
+    warm = Client(scripted["px"])
+    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert warm.response()[2] == b"OK"
+    warm.close()
+    time.sleep(0.3)
+    return pid, pipes_of(pid), rss_kib(pid)
+
+
 def test_large_content_length_response_then_pipelined_request(scripted):
     c = Client(scripted["px"])
     try:
@@ -468,14 +480,7 @@ def test_large_content_length_upload_then_pipelined_request(scripted):
 
 
 def test_slow_reader_keeps_proxy_memory_bounded(scripted):
-    pid = scripted["pid"]
-    warm = Client(scripted["px"])     # a finished start-up and one request context
-    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert warm.response()[2] == b"OK"
-    warm.close()
-    time.sleep(0.3)
-    base = pipes_of(pid)
-    before = rss_kib(pid)
+    pid, base, before = warm_baseline(scripted)
     s = socket.socket(socket.AF_UNIX)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
     s.connect(scripted["px"])
@@ -580,14 +585,7 @@ def test_chunk_framing_error_or_cut_after_spliced_chunks_closes_the_client(scrip
 def test_slow_reader_of_chunked_body_is_spliced_with_bounded_memory(scripted):
     """dockerd-sized 32 KiB chunks, a client that stops reading: the body
     waits in a pipe (the proxy holds one more pipe), not in proxy memory."""
-    pid = scripted["pid"]
-    warm = Client(scripted["px"])
-    warm.send(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert warm.response()[2] == b"OK"
-    warm.close()
-    time.sleep(0.3)
-    base = pipes_of(pid)
-    before = rss_kib(pid)
+    pid, base, before = warm_baseline(scripted)
     n = 20 * MIB
     want = b"".join(chunked_wire(n, [32768]))
     s = socket.socket(socket.AF_UNIX)
