@@ -18,10 +18,13 @@ static int on_message_begin(llhttp_t *l)
 	return 0;
 }
 
-/* Only Content-Type matters here: remember the field name's first bytes. */
+/* Only Content-Type matters here: remember the field name's first bytes.
+ * Trailers (after the head) reach these callbacks too and are ignored. */
 static int on_header_field(llhttp_t *l, const char *at, size_t n)
 {
 	struct sg_http_resp_parser *p = R(l);
+	if (p->head_seen)
+		return 0;
 	if (p->in_value) {
 		p->in_value = false;
 		p->field_len = 0;
@@ -38,6 +41,8 @@ static int on_header_field(llhttp_t *l, const char *at, size_t n)
 static int on_header_value(llhttp_t *l, const char *at, size_t n)
 {
 	struct sg_http_resp_parser *p = R(l);
+	if (p->head_seen)
+		return 0;
 	if (!p->in_value) {
 		p->in_value = true;
 		p->is_ct = p->field_len == 12 && strncasecmp(p->field, "content-type", 12) == 0;

@@ -129,6 +129,18 @@ Test(http_response, chunked_in_pieces)
 	cr_assert_eq(used, 5);
 }
 
+Test(http_response, trailers_do_not_replace_the_heads_content_type)
+{
+	struct sg_http_resp_parser p;
+	size_t used;
+	sg_http_resp_init(&p, false, false);
+	cr_assert_eq(feed(&p, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+			  "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nContent-T", &used), SG_RESP_MORE);
+	cr_assert_eq(feed(&p, "ype: text/evil\r\n\r\n", &used), SG_RESP_DONE);
+	cr_assert_eq(p.ctype_len, strlen("application/json"));
+	cr_assert(memcmp(p.ctype, "application/json", p.ctype_len) == 0);
+}
+
 Test(http_response, head_has_no_body)
 {
 	struct sg_http_resp_parser p;
