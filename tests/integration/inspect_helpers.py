@@ -82,6 +82,16 @@ def name():
     return "sgi-" + uuid.uuid4().hex[:10]
 
 
+@pytest.fixture(scope="module")
+def target(docker_daemon):
+    """A created, never started container for archive PUT/GET tests (import
+    the fixture into the module that uses it)."""
+    n = name()
+    docker_daemon.docker("create", "--name", n, "--network", "none", harness.IMAGE, "true")
+    yield n
+    docker_daemon.docker("rm", "-f", n, check=False)
+
+
 def plugin_tar(config, ustar=False):
     """A plugin rootfs tar as POST /plugins/create takes it: config.json
     (the given config) and an empty rootfs/. ustar: plain USTAR headers

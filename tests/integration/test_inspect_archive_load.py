@@ -15,7 +15,7 @@ import tarfile
 import pytest
 
 import harness
-from inspect_helpers import DENIED, Denials, allow, module_proxy, name, policy
+from inspect_helpers import DENIED, Denials, allow, module_proxy, policy, target  # noqa: F401 (fixture)
 
 EXFIL = "insecure_allow_read_exfiltration: true\n"
 ARCHIVE_RULES = allow("PUT", "/containers/*/archive") + allow("HEAD", "/containers/*/archive")
@@ -36,14 +36,6 @@ image_load:
   allow_untagged: true
 """, rules=LOAD_RULES))
 load_all = module_proxy(policy(request_body="image_load:\n  allow_all_registries: true\n", rules=LOAD_RULES))
-
-
-@pytest.fixture(scope="module")
-def target(docker_daemon):
-    n = name()
-    docker_daemon.docker("create", "--name", n, "--network", "none", harness.IMAGE, "true")
-    yield n
-    docker_daemon.docker("rm", "-f", n, check=False)
 
 
 def _listing(daemon, container, path):

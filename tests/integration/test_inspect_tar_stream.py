@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 import harness
-from inspect_helpers import allow, module_proxy, name, policy, served
+from inspect_helpers import allow, module_proxy, policy, served, target  # noqa: F401 (fixture)
 
 BIG = 100 << 20
 EXFIL = "insecure_allow_read_exfiltration: true\n"
@@ -65,14 +65,6 @@ def big_file(tmp_path_factory):
             h.update(b)
             f.write(b)
     return str(path), h.hexdigest()
-
-
-@pytest.fixture(scope="module")
-def target(docker_daemon):
-    n = name()
-    docker_daemon.docker("create", "--name", n, "--network", "none", harness.IMAGE, "true")
-    yield n
-    docker_daemon.docker("rm", "-f", n, check=False)
 
 
 def _ctx(tmp_path, big_file, dockerfile):
