@@ -169,6 +169,11 @@ enum sg_resp_event sg_http_resp_feed(struct sg_http_resp_parser *p, const char *
 		if (p->done)
 			return SG_RESP_DONE;
 	}
+	/* the bytes before the error are a valid prefix of the response (a
+	 * relay may pass them on before it closes); not when a body sink
+	 * refused them */
+	const char *at = llhttp_get_error_pos(&p->llh);
+	*used = !p->body_sink && at && at >= data && at <= data + n ? (size_t)(at - data) : 0;
 	return SG_RESP_ERROR;
 }
 

@@ -54,7 +54,8 @@ struct sg_http_resp_parser {
 void sg_http_resp_init(struct sg_http_resp_parser *p, bool request_was_head, bool hijack_candidate);
 
 /* Feed bytes; *used is how many belong to this response (all of them for
- * SG_RESP_MORE). */
+ * SG_RESP_MORE; for SG_RESP_ERROR, the valid bytes before the error, 0 when
+ * a body sink is set). */
 enum sg_resp_event sg_http_resp_feed(struct sg_http_resp_parser *p, const char *data, size_t n, size_t *used);
 
 /* Chunked final response, inside a chunk's data: the bytes of that chunk

@@ -1000,13 +1000,13 @@ static void down_process(struct sg_worker *w, struct sg_conn *c)
 	struct sg_reqctx *x = c->ctx;
 	size_t used = 0;
 	enum sg_resp_event ev = sg_http_resp_feed(&x->sp, x->ubuf + x->u_off, x->u_len - x->u_off, &used);
-	if (ev == SG_RESP_ERROR) {
-		if (!x->resp_started)
-			respond_msg(w, c, 502, "upstream sent an invalid response", true);
-		else
-			close_conn(w, c);
+	if (ev == SG_RESP_ERROR && !x->resp_started) {
+		respond_msg(w, c, 502, "upstream sent an invalid response", true);
 		return;
 	}
+	/* mid-response, the valid bytes before a framing error are relayed,
+	 * then down_after_send closes: the client sees the body cut where the
+	 * upstream went wrong, as on the spliced path */
 	x->down_ev = ev;
 	if (used > 0 && !x->resp_started)
 		used = sg_ring_obs_response_id(c, (uint32_t)used);	/* X-Request-Id */

@@ -244,11 +244,15 @@ def chunked_wire(n, sizes, ext=b"", trailer=b""):
 def send_chunked(c, q):
     """/chunked?n=N&sizes=a,b&ext=1&trailer=1: a chunked body; drip=1 sends
     every chunk header in two pieces with a pause between; bad=K makes chunk
-    K carry 5 more bytes than its size says; cut=K closes inside chunk K."""
+    K carry 5 more bytes than its size says; cut=K closes inside chunk K;
+    pause=1 waits after the response head, so that the proxy relays it
+    before any chunk arrives."""
     n = int(q["n"][0])
     sizes = [int(v) for v in q.get("sizes", ["65536"])[0].split(",")]
     parts = chunked_wire(n, sizes, b";a=b" if "ext" in q else b"", b"X-T: 1\r\n" if "trailer" in q else b"")
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\n\r\n")
+    if "pause" in q:
+        time.sleep(0.2)
     bad, cut = int(q.get("bad", ["-1"])[0]), int(q.get("cut", ["-1"])[0])
     for i in range(0, len(parts) - 1, 3):
         head, data = parts[i], parts[i + 1]
@@ -556,22 +560,30 @@ def test_chunked_pipelined_request_waits_for_the_whole_body(scripted):
         c.close()
 
 
-@pytest.mark.parametrize("fault", ["bad=20", "cut=20"])
-def test_chunk_framing_error_or_cut_after_spliced_chunks_closes_the_client(scripted, fault):
+@pytest.mark.parametrize("size,fault", [(65536, "bad=20"), (65536, "cut=20"),
+                                        (1000, "bad=20&pause=1"), (1000, "cut=20&pause=1")])
+def test_chunk_framing_error_or_cut_mid_response_closes_the_client(scripted, size, fault):
     """Chunk 20 carries 5 bytes more than its size says (or the upstream
-    closes inside it): the client gets the bytes before the fault and then
-    a close, never a terminating chunk; the upstream connection is dropped."""
-    n = 3 * MIB
+    closes inside it), after the head went out: the client gets every valid
+    byte before the fault and then a close, never the extra bytes or a
+    terminating chunk; the upstream connection is dropped. 64 KiB chunks
+    take the spliced path, 1000-byte chunks the buffered one (where the
+    fault lands in one read with the chunks before it)."""
+    n = (3 * MIB) // size * size
     c = Client(scripted["px"], timeout=10)
     try:
-        c.send(b"GET /chunked?n=%d&sizes=65536&%s HTTP/1.1\r\nHost: x\r\n\r\n" % (n, fault.encode()))
+        c.send(b"GET /chunked?n=%d&sizes=%d&%s HTTP/1.1\r\nHost: x\r\n\r\n" % (n, size, fault.encode()))
         data = c.read_to_eof()
     finally:
         c.close()
     body = data.split(b"\r\n\r\n", 1)[1]
-    good = b"".join(chunked_wire(n, [65536])[:20 * 3])
-    assert body[:len(good)] == good, "the chunks before the fault were not relayed"
-    assert len(body) < len(good) + 65536 + 16, "bytes after the fault were relayed"
+    wire = chunked_wire(n, [size])
+    good = b"".join(wire[:20 * 3])
+    if fault.startswith("bad"):
+        good += wire[20 * 3] + wire[20 * 3 + 1]     # chunk 20's head and data are valid
+    assert body[:len(good)] == good, "valid bytes before the fault were not relayed"
+    assert len(body) < len(good) + size + 16, "bytes after the fault were relayed"
+    assert b"EXTRA" not in body
     assert not body.endswith(b"0\r\n\r\n")
     c = Client(scripted["px"])
     try:

@@ -141,6 +141,17 @@ Test(http_response, trailers_do_not_replace_the_heads_content_type)
 	cr_assert(memcmp(p.ctype, "application/json", p.ctype_len) == 0);
 }
 
+Test(http_response, error_reports_the_valid_prefix)
+{
+	struct sg_http_resp_parser p;
+	size_t used;
+	sg_http_resp_init(&p, false, false);
+	cr_assert_eq(feed(&p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", &used), SG_RESP_MORE);
+	/* chunk data "abc" followed by XX instead of CRLF: the error is at the X */
+	cr_assert_eq(feed(&p, "2\r\nhi\r\n3\r\nabcXX\r\n0\r\n\r\n", &used), SG_RESP_ERROR);
+	cr_assert_eq(used, strlen("2\r\nhi\r\n3\r\nabc"));
+}
+
 Test(http_response, head_has_no_body)
 {
 	struct sg_http_resp_parser p;
